@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def centre(request):
+    return {"centre": settings.CENTRE}

@@ -1,0 +1,186 @@
+import random
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, Permission, User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from assessments import rules
+from assessments.models import STATUS_MOVES, Screen, ScreenEvent, Status
+
+DEMO_USERNAME = "coordinator"
+DEMO_PASSWORD = "careguide-demo-2026"  # noqa: S105 (a documented demo login, for make run)
+BATCH = 2000
+FIRST_NAMES = [
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Taylor",
+    "Morgan",
+    "Casey",
+    "Riley",
+    "Jamie",
+    "Drew",
+    "Robin",
+    "Avery",
+    "Quinn",
+    "Maria",
+    "José",
+    "Aisha",
+    "Wei",
+    "Dmitri",
+    "Fatima",
+]
+# The share of screens that have gone at least this far along the status path.
+PROGRESS = [Status.IN_REVIEW, Status.CONTACTED]
+OUTCOMES = [Status.SCHEDULED, Status.SCHEDULED, Status.REFERRED_ELSEWHERE, Status.NO_RESPONSE]
+
+
+def random_answers(rng: random.Random) -> dict:
+    """Plausible answers: one hidden 'burden' drives how heavy everything else is."""
+    burden = rng.betavariate(1.2, 2.0)
+    weighted = (
+        ["alcohol"] * 5
+        + ["opioids"] * 3
+        + ["stimulants"] * 2
+        + ["benzodiazepines", "cannabis", "cannabis", "other"]
+    )
+    substances = sorted({rng.choice(weighted) for _ in range(rng.choice([1, 1, 2, 3]))})
+
+    def yes(probability: float) -> bool:
+        return rng.random() < probability
+
+    return {
+        "age_group": rng.choices(["18_to_64", "65_plus", "under_18"], [88, 8, 4])[0],
+        "substances": substances,
+        "use_days": min(30, int(burden * 30 * rng.uniform(0.4, 1.2))),
+        **{name: yes(0.05 + burden * 0.85) for name in rules.CRITERIA},
+        "withdrawal_symptoms": yes(burden * 0.5),
+        "withdrawal_complications": yes(burden * 0.07),
+        "self_harm_thoughts": yes(0.02 + burden * 0.06),
+        "mental_health": rng.choices(["none", "managed", "unmanaged"], [50, 35, 15])[0],
+        "medical_condition": yes(0.1),
+        "housing": rng.choices(["stable", "temporary", "none"], [85, 11, 4])[0],
+        "home_safe": yes(0.94),
+        "others_use_at_home": yes(0.18),
+        "support_person": yes(0.8),
+        "weekly_hours": rng.choice(rules.CHOICES["weekly_hours"]),
+        "can_leave_home": yes(0.5),
+        "recent_higher_care": yes(0.1),
+        "outpatient_tried": yes(0.25),
+    }
+
+
+def random_contact(rng: random.Random, created_at) -> dict:
+    if rng.random() > 0.6:
+        return {}
+    name = rng.choice(FIRST_NAMES)
+    preferred = rng.choice(["phone", "phone", "text", "email"])
+    return {
+        "contact_requested": True,
+        "first_name": name,
+        # 555-01xx numbers and example.com addresses are reserved for fiction.
+        "phone": f"555-01{rng.randint(0, 99):02d}",
+        "email": f"{name.lower()}{rng.randint(1, 999)}@example.com",
+        "preferred_contact": preferred,
+        "best_time": rng.choice(["Mornings", "After 5pm", "Any time", "Weekends", ""]),
+        "consent_to_contact": True,
+        "consent_at": created_at,
+    }
+
+
+def demo_coordinator() -> User:
+    user, _ = User.objects.get_or_create(
+        username=DEMO_USERNAME, defaults={"first_name": "Demo", "last_name": "Coordinator"}
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.email = "coordinator@example.org"
+    user.save()
+    user.groups.add(Group.objects.get(name="Coordinators"))
+    user.user_permissions.add(Permission.objects.get(codename="export_contact"))
+    return user
+
+
+class Command(BaseCommand):
+    help = "Creates the demo coordinator and N realistic screens, each through recommend()."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--count", type=int, default=200)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="add screens only when there are none"
+        )
+
+    def handle(self, *args, count, seed, if_empty, **options):
+        if count < 0:
+            self.stderr.write("--count must be 0 or more")
+            return
+        coordinator = demo_coordinator()
+        if if_empty and Screen.objects.exists():
+            count = 0
+        with transaction.atomic():
+            self._create_screens(count, random.Random(seed), coordinator)
+        self.stdout.write(f"{Screen.objects.count()} screens stored ({count} new).")
+        self.stdout.write(
+            f"Demo coordinator login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"
+        )
+
+    def _create_screens(self, count, rng, coordinator):
+        now = timezone.now()
+        for start in range(0, count, BATCH):
+            screens, pending_events = [], []
+            for _ in range(min(BATCH, count - start)):
+                created_at = now - timedelta(seconds=rng.randint(0, 84 * 24 * 3600))
+                rec = rules.recommend(random_answers(rng))
+                screen = Screen.from_recommendation(
+                    rec, created_at=created_at, **random_contact(rng, created_at)
+                )
+                pending_events.append(self._follow_up(screen, rng, coordinator, now))
+                screens.append(screen)
+            Screen.objects.bulk_create(screens, batch_size=BATCH)
+            if not screens[0].pk:  # SQLite before 3.35 returns no ids
+                by_reference = dict(
+                    Screen.objects.filter(
+                        reference__in=[s.reference for s in screens]
+                    ).values_list("reference", "pk")
+                )
+                for screen in screens:
+                    screen.pk = by_reference[screen.reference]
+            events = [
+                ScreenEvent(screen=screen, **event)
+                for screen, screen_events in zip(screens, pending_events, strict=True)
+                for event in screen_events
+            ]
+            ScreenEvent.objects.bulk_create(events, batch_size=BATCH)
+
+    def _follow_up(self, screen, rng, coordinator, now) -> list[dict]:
+        """Moves an older screen along the status path, recording each step as an event."""
+        age_days = (now - screen.created_at).days
+        steps = [s for s in PROGRESS if age_days >= 1 and rng.random() < 0.85]
+        if Status.CONTACTED in steps and age_days > 3:
+            steps.append(rng.choice(OUTCOMES))
+            if age_days > 14 and rng.random() < 0.7:
+                steps.append(Status.CLOSED)
+        events, at, status = [], screen.created_at, Status.NEW
+        if steps:
+            screen.assigned_to = coordinator
+            at += timedelta(minutes=rng.randint(5, 600))
+            events.append({"actor": coordinator, "kind": "assigned", "created_at": at})
+        for step in steps:
+            if step not in STATUS_MOVES[status]:
+                break
+            at += timedelta(minutes=rng.randint(10, 1440))
+            events.append(
+                {
+                    "actor": coordinator,
+                    "kind": "status",
+                    "created_at": at,
+                    "data": {"from": status, "to": step},
+                }
+            )
+            if step == Status.CONTACTED and screen.first_contacted_at is None:
+                screen.first_contacted_at = at
+            status = step
+        screen.status = status
+        return events

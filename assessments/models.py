@@ -1,0 +1,243 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments import rules
+
+LEVEL_CHOICES = [(level.value, info.label) for level, info in rules.LEVELS.items()]
+SEVERITY_CHOICES = [(value.value, value.value) for value in rules.Severity]
+DETOX_CHOICES = [(value.value, value.value) for value in rules.DetoxNeed]
+HOME_CHOICES = [(value.value, value.value) for value in rules.HomeStability]
+PREFERRED_CONTACT_CHOICES = [
+    (rules.PreferredContact.PHONE.value, _("Phone call")),
+    (rules.PreferredContact.TEXT.value, _("Text message")),
+    (rules.PreferredContact.EMAIL.value, _("Email")),
+]
+
+# No 0/O, 1/I/L or U/V pairs: a reference is read out over the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"CG-{chars[:4]}-{chars[4:]}"
+
+
+def new_result_token() -> str:
+    return secrets.token_urlsafe(24)  # 192 bits
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    IN_REVIEW = "in_review", _("In review")
+    CONTACTED = "contacted", _("Contacted")
+    SCHEDULED = "scheduled", _("Scheduled")
+    REFERRED_ELSEWHERE = "referred_elsewhere", _("Referred elsewhere")
+    NO_RESPONSE = "no_response", _("No response")
+    CLOSED = "closed", _("Closed")
+
+
+# new → in_review → contacted → scheduled / referred_elsewhere / no_response → closed.
+# A person who did not answer may still call back, so no_response can go to contacted.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    Status.NEW: (Status.IN_REVIEW,),
+    Status.IN_REVIEW: (Status.CONTACTED,),
+    Status.CONTACTED: (Status.SCHEDULED, Status.REFERRED_ELSEWHERE, Status.NO_RESPONSE),
+    Status.SCHEDULED: (Status.CLOSED,),
+    Status.REFERRED_ELSEWHERE: (Status.CLOSED,),
+    Status.NO_RESPONSE: (Status.CONTACTED, Status.CLOSED),
+    Status.CLOSED: (),
+}
+
+
+class OverrideReason(models.TextChoices):
+    CLINICAL_JUDGEMENT = "clinical_judgement", _("Clinical judgement")
+    PREFERENCE = "preference", _("The person's preference")
+    NOT_AVAILABLE = "not_available", _("Level not available")
+    PAYER = "payer", _("Insurance or payer")
+    OTHER = "other", _("Other")
+
+
+class ScreenQuerySet(models.QuerySet):
+    def queue(self):
+        """Urgent first, then newest first: the order coordinators work in."""
+        return self.order_by("-urgent", "-created_at", "-id")
+
+    def pending(self):
+        return self.exclude(status=Status.CLOSED)
+
+    def urgent(self):
+        return self.filter(urgent=True)
+
+    def older_than(self, days: int):
+        return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
+
+
+class Screen(models.Model):
+    """One submitted self-screen, with its result exactly as computed at submission."""
+
+    reference = models.CharField(max_length=12, unique=True, default=new_reference)
+    # Null once the result link has expired and been purged.
+    result_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, default=new_result_token
+    )
+    # sha256 of the form flow's or the API client's idempotency key.
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # What the person answered and what the rules made of it, as they were then.
+    answers = models.JSONField()
+    schema_version = models.PositiveSmallIntegerField(default=rules.SCHEMA_VERSION)
+    ruleset_version = models.CharField(max_length=16)
+    level = models.CharField(max_length=16, choices=LEVEL_CHOICES)
+    flags = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    notes = models.JSONField(default=list)
+    profile = models.JSONField(default=dict)
+    trace = models.JSONField(default=list)
+
+    # Denormalised from the result, for the coordinators' filters.
+    severity = models.CharField(max_length=16, choices=SEVERITY_CHOICES)
+    detox_need = models.CharField(max_length=16, choices=DETOX_CHOICES)
+    home_stability = models.CharField(max_length=16, choices=HOME_CHOICES)
+    urgent = models.BooleanField(default=False)
+
+    # Contact: stored only when the person asked to be contacted and consented.
+    contact_requested = models.BooleanField(default=False)
+    first_name = models.CharField(max_length=60, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    email = models.EmailField(blank=True)
+    preferred_contact = models.CharField(
+        max_length=8, choices=PREFERRED_CONTACT_CHOICES, blank=True
+    )
+    best_time = models.CharField(max_length=100, blank=True)
+    consent_to_contact = models.BooleanField(default=False)
+    consent_at = models.DateTimeField(null=True, blank=True)
+
+    # The coordinators' follow-up.
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_screens",
+    )
+    first_contacted_at = models.DateTimeField(null=True, blank=True)
+    override_level = models.CharField(max_length=16, choices=LEVEL_CHOICES, blank=True)
+    override_reason = models.CharField(max_length=24, choices=OverrideReason.choices, blank=True)
+    override_note = models.TextField(blank=True)
+    # Bumped on every coordinator change: a stale form is refused, never applied.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ScreenQuerySet.as_manager()
+
+    class Meta:
+        permissions = [
+            ("review_screen", "Can review screens in the coordinators' workspace"),
+            ("export_contact", "Can export screens with contact details"),
+        ]
+        indexes = [
+            models.Index(fields=["-urgent", "-created_at", "-id"], name="screen_queue"),
+            models.Index(fields=["status", "-urgent", "-created_at"], name="screen_status_queue"),
+            models.Index(fields=["level", "-urgent", "-created_at"], name="screen_level_queue"),
+            models.Index(fields=["created_at"], name="screen_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @classmethod
+    def from_recommendation(cls, rec: rules.Recommendation, **fields) -> "Screen":
+        """An unsaved screen holding the answers and the result exactly as computed."""
+        return cls(
+            answers=rec.answers,
+            schema_version=rules.SCHEMA_VERSION,
+            ruleset_version=rec.ruleset_version,
+            level=rec.level,
+            flags=sorted(rec.flags),
+            reasons=[reason.as_dict() for reason in rec.reasons],
+            notes=list(rec.notes),
+            profile=rec.profile.as_dict(),
+            trace=[entry.as_dict() for entry in rec.trace],
+            severity=rec.profile.severity,
+            detox_need=rec.profile.detox_need,
+            home_stability=rec.profile.home_stability,
+            urgent=rec.urgent,
+            **fields,
+        )
+
+    @property
+    def effective_level(self) -> str:
+        return self.override_level or self.level
+
+    def get_level_display_label(self) -> str:
+        return rules.Level(self.level).label
+
+    def allowed_moves(self) -> tuple[str, ...]:
+        return STATUS_MOVES[self.status]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in STATUS_MOVES[self.status]
+
+    def result_expires_at(self):
+        return self.created_at + timedelta(days=settings.RESULT_LINK_DAYS)
+
+    def result_link_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.result_expires_at()
+
+
+class ScreenEvent(models.Model):
+    """The timeline of one screen: append-only, gone with the screen."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("Assigned")
+        UNASSIGNED = "unassigned", _("Unassigned")
+        STATUS = "status", _("Status changed")
+        NOTE = "note", _("Note")
+        OVERRIDE = "override", _("Level overridden")
+        CONTACT_REQUESTED = "contact_requested", _("Contact requested")
+
+    screen = models.ForeignKey(Screen, models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["screen", "created_at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """Who saw or took what: append-only, and kept after the screen itself is gone."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed a screen")
+        EXPORTED = "exported", _("Exported screens")
+        DELETED_BY_PERSON = "deleted_by_person", _("The person deleted their answers")
+        PURGED = "purged", _("Old screens purged")
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True)
+    action = models.CharField(max_length=24, choices=Action.choices)
+    # A plain reference, not a foreign key: the record outlives the screen.
+    screen_reference = models.CharField(max_length=12, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["created_at"], name="audit_created"),
+            models.Index(fields=["screen_reference"], name="audit_screen"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
