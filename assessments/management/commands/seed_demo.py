@@ -120,7 +120,8 @@ class Command(BaseCommand):
         if if_empty and Screen.objects.exists():
             count = 0
         with transaction.atomic():
-            self._create_screens(count, random.Random(seed), coordinator)
+            # Repeatable demo data, not secrets.
+            self._create_screens(count, random.Random(seed), coordinator)  # noqa: S311
         self.stdout.write(f"{Screen.objects.count()} screens stored ({count} new).")
         self.stdout.write(
             f"Demo coordinator login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"
