@@ -22,6 +22,7 @@ node_modules/.installed: package.json package-lock.json
 run: install
 	DJANGO_DEBUG=True $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=True $(BIN)/python manage.py seed_demo --if-empty
+	@echo "CareGuide: http://127.0.0.1:8000/   coordinators: http://127.0.0.1:8000/coordinator/"
 	DJANGO_DEBUG=True $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Tests run with debug off, as production does, on throwaway credentials.
