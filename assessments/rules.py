@@ -13,15 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from assessments.sources import SOURCES, Source, point
+from assessments.sources import SOURCES, Source, _, point
 
 SCHEMA_VERSION = 1
 RULESET_VERSION = "1"
-
-
-def _(text: str) -> str:
-    """Marks a string for translation; it is translated where it is shown."""
-    return text
 
 
 class Level(StrEnum):
