@@ -1,8 +1,9 @@
+import hashlib
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,11 @@ def new_reference() -> str:
 
 def new_result_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits
+
+
+def idempotency_digest(origin: str, key: str) -> str:
+    """What is stored for an idempotency key: its sha256, namespaced by where it came from."""
+    return hashlib.sha256(f"{origin}:{key}".encode()).hexdigest()
 
 
 class Status(models.TextChoices):
@@ -75,6 +81,33 @@ class ScreenQuerySet(models.QuerySet):
 
     def older_than(self, days: int):
         return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
+
+    def submit(
+        self, rec: rules.Recommendation, contact: dict, idempotency_key: str | None
+    ) -> tuple["Screen", bool]:
+        """Stores a screen whole, in one transaction, once per idempotency key.
+
+        Returns the screen and whether it is new; a repeat returns the first screen.
+        """
+        if idempotency_key and (existing := self.filter(idempotency_key=idempotency_key).first()):
+            return existing, False
+        screen = Screen.from_recommendation(
+            rec,
+            idempotency_key=idempotency_key,
+            consent_at=timezone.now() if contact else None,
+            **contact,
+        )
+        try:
+            with transaction.atomic():
+                screen.save(force_insert=True)
+        except IntegrityError:
+            # A double click raced us to the same key: the first one wins.
+            if idempotency_key and (
+                existing := self.filter(idempotency_key=idempotency_key).first()
+            ):
+                return existing, False
+            raise
+        return screen, True
 
 
 class Screen(models.Model):
@@ -189,6 +222,20 @@ class Screen(models.Model):
 
     def result_link_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.result_expires_at()
+
+    def as_api_dict(self, result_url: str) -> dict:
+        """The API's answer for this screen (screen.md section 3), from what was stored."""
+        return {
+            "reference": self.reference,
+            "level": self.level,
+            "level_label": str(self.get_level_display_label()),
+            "flags": list(self.flags),
+            "reasons": list(self.reasons),
+            "notes": list(self.notes),
+            "profile": dict(self.profile),
+            "ruleset_version": self.ruleset_version,
+            "result_url": result_url,
+        }
 
 
 class ScreenEvent(models.Model):

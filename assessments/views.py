@@ -1,7 +1,40 @@
-from django.shortcuts import render
+import json
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 
 from assessments import rules
+from assessments.forms import (
+    CONTACT_DETAILS,
+    STEPS,
+    STEPS_BY_SLUG,
+    ContactForm,
+    RequestCallForm,
+    Step,
+    error_summary,
+)
+from assessments.models import AuditEntry, Screen, ScreenEvent, idempotency_digest
 from assessments.sources import SOURCES
+
+DRAFT = "screen_draft"  # the answers so far, in the person's session
+LAST_RESULT = "screen_result"  # the token of the screen this browser submitted last
+CONTACT_STEP = STEPS[-1]
+
+
+# --- Public pages -----------------------------------------------------------------------
 
 
 def how_it_works(request):
@@ -25,4 +58,421 @@ def sources(request):
 
 
 def home(request):
-    return render(request, "assessments/home.html")
+    draft = _get_draft(request)
+    return render(
+        request,
+        "assessments/home.html",
+        {
+            "draft": draft,
+            "resume_url": draft and _resume_url(draft),
+            "last_result": request.session.get(LAST_RESULT),
+            "retention_days": settings.RETENTION_DAYS,
+        },
+    )
+
+
+# --- The draft: answers kept in the session until the screen is submitted ---------------
+
+
+def _get_draft(request, create: bool = False) -> dict | None:
+    draft = request.session.get(DRAFT)
+    if draft:
+        updated = datetime.fromisoformat(draft["updated"])
+        if timezone.now() - updated > timedelta(hours=settings.DRAFT_HOURS):
+            del request.session[DRAFT]
+            draft = None
+    if draft is None and create:
+        # The key makes the final submission idempotent: a double click stores one screen.
+        draft = {"key": secrets.token_urlsafe(16), "steps": {}}
+        _save_draft(request, draft)
+    return draft
+
+
+def _save_draft(request, draft: dict) -> None:
+    draft["updated"] = timezone.now().isoformat()
+    request.session[DRAFT] = draft
+    request.session.modified = True
+
+
+def _form(form_class, data: dict | None = None, **kwargs):
+    """A step's form; `data` maps each field to the list of values typed."""
+    if issubclass(form_class, ContactForm):
+        kwargs.update(centre_name=settings.CENTRE["name"], consent_days=settings.RETENTION_DAYS)
+    if data is not None:
+        query = QueryDict(mutable=True)
+        for name, values in data.items():
+            query.setlist(name, values)
+        return form_class(query, **kwargs)
+    return form_class(**kwargs)
+
+
+def _stored_forms(draft: dict) -> dict[str, object]:
+    """Each step's form bound to what was typed, or None for a step never answered."""
+    return {
+        step.slug: None
+        if (data := draft["steps"].get(step.slug)) is None
+        else _form(step.form_class, data)
+        for step in STEPS
+    }
+
+
+def _first_unfinished(forms: dict) -> Step | None:
+    for step in STEPS:
+        form = forms[step.slug]
+        if form is None or not form.is_valid():
+            return step
+    return None
+
+
+def _resume_url(draft: dict) -> str:
+    step = _first_unfinished(_stored_forms(draft))
+    if step is None:
+        return reverse("assessments:check")
+    return reverse("assessments:step", args=[step.slug])
+
+
+def _crisis_answered(draft: dict | None) -> bool:
+    return bool(draft) and draft["steps"].get("health", {}).get("self_harm_thoughts") == ["yes"]
+
+
+def _initial(step: Step, data: dict) -> dict:
+    """What was typed, as a fresh form's initial values (no errors shown before a submit)."""
+    multiple = {name for name, field in step.form_class.base_fields.items() if _is_multiple(field)}
+    return {
+        name: values if name in multiple else (values[0] if values else "")
+        for name, values in data.items()
+    }
+
+
+def _is_multiple(field) -> bool:
+    return getattr(field.widget, "allow_multiple_selected", False)
+
+
+# --- The steps ---------------------------------------------------------------------------
+
+
+@require_GET
+def start(request):
+    """Starts a new screen, or resumes the one this browser left off within the last day."""
+    return redirect(_resume_url(_get_draft(request, create=True)))
+
+
+@require_POST
+def start_over(request):
+    request.session.pop(DRAFT, None)
+    messages.info(request, _("Your answers have been cleared. You can start again."))
+    return redirect("assessments:home")
+
+
+@require_http_methods(["GET", "POST"])
+def step(request, slug: str):
+    current = STEPS_BY_SLUG.get(slug)
+    if current is None:
+        raise Http404("No such step")
+    draft = _get_draft(request, create=True)
+    index = STEPS.index(current)
+    from_check = request.GET.get("from") == "check"
+    if request.method == "POST":
+        data = {name: request.POST.getlist(name) for name in current.form_class.base_fields}
+        draft["steps"][current.slug] = data
+        _save_draft(request, draft)
+        if request.POST.get("action") == "back":
+            if from_check:
+                return redirect("assessments:check")
+            if index == 0:
+                return redirect("assessments:home")
+            return redirect("assessments:step", STEPS[index - 1].slug)
+        form = _form(current.form_class, data)
+        if form.is_valid():
+            if from_check or index == len(STEPS) - 1:
+                return redirect(_resume_url(draft))
+            return redirect("assessments:step", STEPS[index + 1].slug)
+    else:
+        stored = draft["steps"].get(current.slug)
+        form = _form(current.form_class, initial=_initial(current, stored) if stored else None)
+    return render(
+        request,
+        "assessments/step.html",
+        {
+            "step": current,
+            "form": form,
+            "number": index + 1,
+            "total": len(STEPS),
+            "crisis": _crisis_answered(draft),
+            "from_check": from_check,
+            "errors": error_summary(form),
+        },
+    )
+
+
+def _answer_rows(form) -> list[tuple[str, str, str]]:
+    """(field name, question, answer in words) for a valid form, in the order asked."""
+    rows = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        raw = form.data.getlist(name) if _is_multiple(field) else form.data.get(name)
+        if hasattr(field, "choices"):
+            labels = dict(field.choices)
+            picked = raw if _is_multiple(field) else [raw]
+            words = ", ".join(str(labels[v]) for v in picked if v in labels)
+        elif isinstance(value, bool):
+            words = _("Yes") if value else _("No")
+        else:
+            words = "" if value is None else str(value)
+        rows.append((name, field.label, words or _("Not given")))
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def check(request):
+    """Check your answers, then submit: the one place a screen is stored."""
+    draft = _get_draft(request)
+    if draft is None:
+        # Already submitted (a refresh, a second click, back and resubmit): show that result.
+        if token := request.session.get(LAST_RESULT):
+            return redirect("assessments:result", token)
+        return redirect("assessments:start")
+    forms = _stored_forms(draft)
+    if unfinished := _first_unfinished(forms):
+        return redirect("assessments:step", unfinished.slug)
+    if request.method == "POST":
+        if retry_after := _rate_limited(request):
+            return _too_many(request, retry_after)
+        answers = {}
+        for step in STEPS[:-1]:
+            answers.update(forms[step.slug].cleaned_data)
+        rec = rules.recommend(answers)
+        screen, _created = Screen.objects.submit(
+            rec,
+            forms[CONTACT_STEP.slug].contact_fields(),
+            idempotency_key=idempotency_digest("form", draft["key"]),
+        )
+        request.session.pop(DRAFT, None)
+        request.session[LAST_RESULT] = screen.result_token
+        return redirect("assessments:result", screen.result_token)
+    sections = [(step, _answer_rows(forms[step.slug])) for step in STEPS]
+    if not forms[CONTACT_STEP.slug].cleaned_data["contact_requested"]:
+        sections[-1] = (CONTACT_STEP, sections[-1][1][:1])  # "No", and nothing else kept
+    return render(
+        request,
+        "assessments/check.html",
+        {"sections": sections, "crisis": _crisis_answered(draft)},
+    )
+
+
+# --- Rate limit --------------------------------------------------------------------------
+
+
+def _rate_limited(request) -> int | None:
+    """Counts one submission from this address; the seconds to wait when over the limit."""
+    usage = get_usage(
+        request,
+        group="submissions",
+        key="ip",
+        rate=settings.SUBMISSION_RATE,
+        method="POST",
+        increment=True,
+    )
+    if usage and usage["should_limit"]:
+        return max(1, int(usage["time_left"]))
+    return None
+
+
+def _too_many(request, retry_after: int):
+    response = render(
+        request,
+        "assessments/rate_limited.html",
+        {"minutes": max(1, round(retry_after / 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+# --- The result --------------------------------------------------------------------------
+
+
+def _screen_for_token(token: str) -> Screen:
+    return get_object_or_404(Screen, result_token=token)
+
+
+def _private(response):
+    """A page with personal data: never cached, never indexed, never referred on."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _expired(request, screen: Screen):
+    return _private(render(request, "assessments/result_expired.html", status=410))
+
+
+def _result_page(request, screen: Screen, call_form=None, status=200):
+    level = rules.Level(screen.level)
+    call_form = call_form or (None if screen.contact_requested else _form(RequestCallForm))
+    return _private(
+        render(
+            request,
+            "assessments/result.html",
+            {
+                "screen": screen,
+                "level": level,
+                "info": rules.LEVELS[level],
+                "level_sources": [SOURCES[s] for s in rules.LEVELS[level].source_ids],
+                "crisis": rules.Flag.CRISIS in screen.flags,
+                "detox_first": rules.Flag.DETOX_FIRST in screen.flags,
+                "detox_first_text": rules.FLAG_TEXTS[rules.Flag.DETOX_FIRST],
+                "flag_texts": [
+                    rules.FLAG_TEXTS[rules.Flag(flag)]
+                    for flag in screen.flags
+                    if flag not in rules.URGENT_FLAGS
+                ],
+                "not_an_assessment": rules.NOT_AN_ASSESSMENT,
+                "call_form": call_form,
+                "errors": error_summary(call_form) if call_form else [],
+                "expires_at": screen.result_expires_at(),
+            },
+            status=status,
+        )
+    )
+
+
+@never_cache
+@require_GET
+def result(request, token: str):
+    screen = _screen_for_token(token)
+    if screen.result_link_expired():
+        return _expired(request, screen)
+    return _result_page(request, screen)
+
+
+@never_cache
+@require_POST
+def request_call(request, token: str):
+    screen = _screen_for_token(token)
+    if screen.result_link_expired():
+        return _expired(request, screen)
+    if screen.contact_requested:
+        return redirect("assessments:result", token)
+    form = _form(RequestCallForm, {name: request.POST.getlist(name) for name in request.POST})
+    if not form.is_valid():
+        return _result_page(request, screen, call_form=form)
+    if retry_after := _rate_limited(request):
+        return _too_many(request, retry_after)
+    fields = form.contact_fields()
+    with transaction.atomic():
+        Screen.objects.filter(pk=screen.pk).update(
+            **fields, consent_at=timezone.now(), version=F("version") + 1
+        )
+        ScreenEvent.objects.create(screen=screen, kind=ScreenEvent.Kind.CONTACT_REQUESTED)
+    messages.success(
+        request, _("Thank you. Someone from our admissions team will contact you soon.")
+    )
+    return redirect("assessments:result", token)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete_result(request, token: str):
+    screen = _screen_for_token(token)
+    if request.method == "POST":
+        with transaction.atomic():
+            AuditEntry.objects.create(
+                action=AuditEntry.Action.DELETED_BY_PERSON, screen_reference=screen.reference
+            )
+            screen.delete()
+        if request.session.get(LAST_RESULT) == token:
+            del request.session[LAST_RESULT]
+        return redirect("assessments:deleted")
+    return _private(render(request, "assessments/result_delete.html", {"screen": screen}))
+
+
+def deleted(request):
+    return render(request, "assessments/deleted.html")
+
+
+# --- The JSON API ------------------------------------------------------------------------
+
+IDEMPOTENCY_KEY_MAX = 255
+CONTACT_TEXT_FIELDS = CONTACT_DETAILS
+CONTACT_BOOL_FIELDS = ("contact_requested", "consent_to_contact")
+
+
+def _api_error(status: int, errors: dict[str, list[str]]):
+    return JsonResponse({"errors": errors}, status=status)
+
+
+def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
+    """The API's contact fields as the contact form's data; type errors found on the way."""
+    data, errors = {}, {}
+    for name in CONTACT_BOOL_FIELDS:
+        value = payload.get(name, False)
+        if type(value) is not bool:
+            errors[name] = [str(rules.MSG_BOOL)]
+        elif value:
+            data[name] = ["yes" if name == "contact_requested" else "on"]
+    data.setdefault("contact_requested", ["no"])
+    for name in CONTACT_TEXT_FIELDS:
+        value = payload.get(name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            errors[name] = [_("Must be text.")]
+        else:
+            data[name] = [value]
+    return data, errors
+
+
+@csrf_exempt  # an API for other systems: no cookies, no session, so no CSRF to forge
+@require_POST
+def api_screens(request):
+    if request.content_type != "application/json":
+        response = _api_error(415, {"__all__": [_("Send the answers as application/json.")]})
+        return response
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES:
+        limit = settings.API_MAX_BODY_BYTES // 1024
+        return _api_error(413, {"__all__": [_("The body is over %(kb)d KB.") % {"kb": limit}]})
+    if retry_after := _rate_limited(request):
+        response = _api_error(429, {"__all__": [_("Too many screens from this address.")]})
+        response["Retry-After"] = str(retry_after)
+        return response
+    key = request.headers.get("Idempotency-Key", "")
+    if len(key) > IDEMPOTENCY_KEY_MAX:
+        message = _("The Idempotency-Key header is over %(max)d characters.")
+        return _api_error(400, {"__all__": [message % {"max": IDEMPOTENCY_KEY_MAX}]})
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _api_error(400, {"__all__": [_("The body is not valid JSON.")]})
+    if not isinstance(payload, dict):
+        return _api_error(400, {"__all__": [str(rules.MSG_NOT_OBJECT)]})
+
+    known = set(rules.FIELD_NAMES) | set(rules.CONTACT_FIELDS)
+    errors = {name: [_("Unknown field.")] for name in payload if name not in known}
+    try:
+        rec = rules.recommend(payload)
+    except rules.InvalidAnswers as invalid:
+        rec = None
+        errors.update({name: [str(m) for m in msgs] for name, msgs in invalid.errors.items()})
+    data, type_errors = _contact_form_data(payload)
+    errors.update(type_errors)
+    contact = _form(ContactForm, data)
+    if not type_errors and not contact.is_valid():
+        errors.update({name: [str(m) for m in msgs] for name, msgs in contact.errors.items()})
+    if errors:
+        return _api_error(400, errors)
+
+    digest = idempotency_digest("api", key) if key else None
+    screen, created = Screen.objects.submit(rec, contact.contact_fields(), idempotency_key=digest)
+    if not created and screen.answers != rec.answers:
+        message = _("This Idempotency-Key was already used for different answers.")
+        return _api_error(409, {"__all__": [message]})
+    url = request.build_absolute_uri(reverse("assessments:result", args=[screen.result_token]))
+    response = JsonResponse(screen.as_api_dict(url), status=201)
+    if not created:
+        response["Idempotent-Replayed"] = "true"
+    return response

@@ -1,6 +1,7 @@
 """CareGuide settings: one file, driven by environment variables (see README)."""
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -188,3 +189,15 @@ LOGGING = {
 # The self-screen.
 RESULT_LINK_DAYS = envint("RESULT_LINK_DAYS", "30")
 RETENTION_DAYS = envint("RETENTION_DAYS", "365")
+# A person's unfinished answers live in their session for a day, then they are gone.
+DRAFT_HOURS = 24
+SESSION_COOKIE_AGE = DRAFT_HOURS * 3600
+# Submissions (form and API) per client address, in django-ratelimit's "count/period" form.
+SUBMISSION_RATE = os.environ.get("SUBMISSION_RATE", "30/10m")
+if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", SUBMISSION_RATE):
+    raise ImproperlyConfigured(
+        f"SUBMISSION_RATE must look like 30/10m (count/period), not {SUBMISSION_RATE!r}"
+    )
+# Behind a proxy, the request header holding the client's address (e.g. HTTP_X_REAL_IP).
+RATELIMIT_IP_META_KEY = os.environ.get("CLIENT_IP_HEADER") or None
+API_MAX_BODY_BYTES = 64 * 1024
