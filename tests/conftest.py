@@ -8,3 +8,13 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The rate limits count in the cache: each test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

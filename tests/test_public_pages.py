@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from assessments.rules import NOTES, RULES
@@ -28,3 +30,42 @@ def test_home_page_shows_the_crisis_line(client):
     r = client.get("/")
     assert r.status_code == 200
     assert "988" in r.text and "911" in r.text and "1-800-662-4357" in r.text
+
+
+def _pages(client):
+    """Every public page a person can reach, with a screen in progress and one sent."""
+    from assessments import rules
+    from assessments.forms import STEPS
+    from tests.answers import BASELINE
+    from tests.screen_flow import answer_all_steps
+
+    yield "/", client.get("/")
+    for step in STEPS:
+        yield step.slug, client.get(f"/screen/{step.slug}/")
+        yield step.slug + " with errors", client.post(f"/screen/{step.slug}/", {})
+    answer_all_steps(client, BASELINE)
+    yield "check", client.get("/screen/check/")
+    result = client.post("/screen/check/", follow=True)
+    yield "result", result
+    token = client.session["screen_result"]
+    yield "delete", client.get(f"/r/{token}/delete/")
+    yield "deleted", client.get("/deleted/")
+    yield "how it works", client.get("/how-it-works/")
+    yield "sources", client.get("/sources/")
+    assert rules.RULES  # the pages above rest on the rule table
+
+
+ASSET = re.compile(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", re.I)
+URL_ATTR = re.compile(r'\b(?:src|href|srcset|action)="([^"]*)"', re.I)
+
+
+def test_no_page_loads_anything_from_another_host(client):
+    for name, response in _pages(client):
+        assert response.status_code == 200, name
+        html = response.content.decode()
+        for tag in ASSET.findall(html):
+            for value in URL_ATTR.findall(tag):
+                assert value.startswith("/") and not value.startswith("//"), (name, tag)
+        for value in re.findall(r'\baction="([^"]*)"', html):
+            assert not re.match(r"(https?:)?//", value), (name, value)
+        assert "@import" not in html and "url(http" not in html, name

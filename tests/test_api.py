@@ -1,0 +1,210 @@
+import json
+
+import pytest
+
+from assessments import rules
+from assessments.models import Screen
+from tests.answers import BASELINE, criteria, make_answers
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/screens"
+
+
+def post(client, body, content_type="application/json", **headers):
+    if not isinstance(body, str | bytes):
+        body = json.dumps(body)
+    return client.post(URL, body, content_type=content_type, headers=headers)
+
+
+def test_it_stores_a_screen_and_answers_201_with_the_result(client):
+    answers = make_answers(**criteria(5))
+    r = post(client, answers)
+    assert r.status_code == 201
+    body = r.json()
+    screen = Screen.objects.get()
+    rec = rules.recommend(answers)
+    assert body == {
+        "reference": screen.reference,
+        "level": "iop",
+        "level_label": "Intensive outpatient program (IOP)",
+        "flags": [],
+        "reasons": [reason.as_dict() for reason in rec.reasons],
+        "notes": rec.notes,
+        "profile": {
+            "severity": "moderate",
+            "criteria_count": 5,
+            "detox_need": "none",
+            "home_stability": "stable",
+            "weekly_hours": "9_to_19",
+            "age_group": "18_to_64",
+        },
+        "ruleset_version": "1",
+        "result_url": f"http://testserver/r/{screen.result_token}/",
+    }
+    assert body["reasons"][0]["sources"][0].keys() == {"id", "title", "publisher"}
+    assert screen.answers == rec.answers and screen.trace == [e.as_dict() for e in rec.trace]
+    assert client.get(f"/r/{screen.result_token}/").status_code == 200
+
+
+def test_an_urgent_screen_is_marked_urgent(client):
+    r = post(client, make_answers(self_harm_thoughts=True))
+    assert r.status_code == 201 and "crisis" in r.json()["flags"]
+    assert Screen.objects.get().urgent
+
+
+def test_it_lists_every_missing_field_at_once(client):
+    r = post(client, {})
+    assert r.status_code == 400
+    assert set(r.json()["errors"]) == set(rules.FIELD_NAMES)
+    assert not Screen.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("self_harm_thoughts", "true"),
+        ("use_days", "5"),
+        ("use_days", 31),
+        ("use_days", True),
+        ("age_group", "adult"),
+        ("substances", []),
+        ("substances", ["alcohol", "alcohol"]),
+        ("substances", "alcohol"),
+        ("housing", None),
+    ],
+)
+def test_it_names_each_bad_field(client, field, value):
+    r = post(client, make_answers(**{field: value}))
+    assert r.status_code == 400
+    assert list(r.json()["errors"]) == [field]
+    assert r.json()["errors"][field]
+    assert not Screen.objects.exists()
+
+
+def test_it_rejects_unknown_fields(client):
+    r = post(client, {**BASELINE, "phone_number": "555 123 4567"})
+    assert r.status_code == 400
+    assert r.json()["errors"] == {"phone_number": ["Unknown field."]}
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", '"a string"', " ", "\xff", '{"a": NaN'])
+def test_a_body_that_is_not_a_json_object_is_400(client, body):
+    r = post(client, body)
+    assert r.status_code == 400
+    assert "__all__" in r.json()["errors"]
+    assert not Screen.objects.exists()
+
+
+def test_another_content_type_is_415(client):
+    r = client.post(URL, {"age_group": "18_to_64"})  # a form post
+    assert r.status_code == 415
+    assert not Screen.objects.exists()
+
+
+def test_an_oversized_body_is_413(client):
+    r = post(client, {**BASELINE, "best_time": "x" * 70_000})
+    assert r.status_code == 413
+    assert not Screen.objects.exists()
+
+
+def test_it_rejects_get(client):
+    assert client.get(URL).status_code == 405
+
+
+def test_it_needs_no_csrf_token(client):
+    from django.test import Client
+
+    r = post(Client(enforce_csrf_checks=True), BASELINE)
+    assert r.status_code == 201
+
+
+CONTACT = {
+    "contact_requested": True,
+    "first_name": "Sam",
+    "email": "sam@example.com",
+    "preferred_contact": "email",
+    "consent_to_contact": True,
+}
+
+
+def test_it_stores_contact_details_with_consent(client):
+    r = post(client, {**BASELINE, **CONTACT})
+    assert r.status_code == 201
+    screen = Screen.objects.get()
+    assert screen.contact_requested and screen.consent_at is not None
+    assert (screen.first_name, screen.email, screen.preferred_contact) == (
+        "Sam",
+        "sam@example.com",
+        "email",
+    )
+
+
+def test_contact_details_without_a_request_are_not_stored(client):
+    r = post(client, {**BASELINE, **CONTACT, "contact_requested": False})
+    assert r.status_code == 201
+    screen = Screen.objects.get()
+    assert not screen.contact_requested and screen.email == "" and screen.first_name == ""
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"consent_to_contact": False}, "consent_to_contact"),
+        ({"email": "", "phone": ""}, "__all__"),
+        ({"email": "not-an-email"}, "email"),
+        ({"phone": "12"}, "phone"),
+        ({"contact_requested": "yes"}, "contact_requested"),
+        ({"first_name": 42}, "first_name"),
+        ({"preferred_contact": "fax"}, "preferred_contact"),
+    ],
+)
+def test_it_rejects_bad_contact_details(client, changes, field):
+    r = post(client, {**BASELINE, **CONTACT, **changes})
+    assert r.status_code == 400
+    assert field in r.json()["errors"]
+    assert not Screen.objects.exists()
+
+
+def test_answer_and_contact_errors_come_together(client):
+    r = post(client, {**make_answers(use_days=99), **CONTACT, "consent_to_contact": False})
+    assert set(r.json()["errors"]) == {"use_days", "consent_to_contact"}
+
+
+def test_an_idempotency_key_returns_the_first_result_on_retry(client):
+    first = post(client, BASELINE, **{"Idempotency-Key": "retry-1"})
+    again = post(client, BASELINE, **{"Idempotency-Key": "retry-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert Screen.objects.count() == 1
+    other = post(client, BASELINE, **{"Idempotency-Key": "retry-2"})
+    assert other.json()["reference"] != first.json()["reference"]
+    assert Screen.objects.count() == 2
+
+
+def test_an_idempotency_key_reused_for_other_answers_is_a_conflict(client):
+    post(client, BASELINE, **{"Idempotency-Key": "k"})
+    r = post(client, make_answers(use_days=9), **{"Idempotency-Key": "k"})
+    assert r.status_code == 409
+    assert Screen.objects.count() == 1
+
+
+def test_without_a_key_each_request_is_a_new_screen(client):
+    post(client, BASELINE)
+    post(client, BASELINE)
+    assert Screen.objects.count() == 2
+
+
+def test_an_overlong_idempotency_key_is_400(client):
+    r = post(client, BASELINE, **{"Idempotency-Key": "k" * 256})
+    assert r.status_code == 400 and not Screen.objects.exists()
+
+
+def test_it_is_rate_limited_per_address(client, settings):
+    settings.SUBMISSION_RATE = "3/10m"
+    assert [post(client, BASELINE).status_code for _ in range(3)] == [201] * 3
+    r = post(client, BASELINE)
+    assert r.status_code == 429
+    assert 0 < int(r["Retry-After"]) <= 600
+    assert Screen.objects.count() == 3

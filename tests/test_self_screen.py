@@ -1,0 +1,290 @@
+import re
+
+import pytest
+import time_machine
+
+from assessments import rules
+from assessments.forms import STEPS
+from assessments.models import Screen
+from tests.answers import BASELINE, criteria, make_answers
+from tests.screen_flow import CONTACT, answer_all_steps, step_data, step_url, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_explains_the_screen_and_starts_it(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    for words in ("free and confidential", "about five minutes", "not a diagnosis"):
+        assert words in r.text
+    assert 'href="/screen/"' in r.text
+
+
+def test_start_goes_to_the_first_step(client):
+    r = client.get("/screen/")
+    assert r.status_code == 302
+    assert r.url == "/screen/about-you/"
+
+
+def test_it_walks_every_step_in_order_with_progress(client):
+    client.get("/screen/")
+    for number, step in enumerate(STEPS, start=1):
+        page = client.get(step_url(step))
+        assert page.status_code == 200
+        assert f"Step {number} of {len(STEPS)}" in page.text
+        assert f'value="{number}" max="{len(STEPS)}"' in page.text
+        r = client.post(step_url(step), step_data(step, {**BASELINE, **CONTACT}))
+        expected = step_url(STEPS[number]) if number < len(STEPS) else "/screen/check/"
+        assert r.status_code == 302 and r.url == expected
+
+
+def test_an_unknown_step_is_not_found(client):
+    assert client.get("/screen/nonsense/").status_code == 404
+
+
+@pytest.mark.parametrize("step", STEPS[:-1], ids=lambda step: step.slug)
+def test_each_step_submitted_empty_shows_an_error_for_every_question(client, step):
+    r = client.post(step_url(step), {})
+    assert r.status_code == 200
+    assert 'role="alert"' in r.text and "There is a problem" in r.text
+    assert r.text.startswith("<!doctype html>") and "<title>Error: " in r.text
+    for name in step.form_class.base_fields:
+        assert f'href="#id_{name}' in r.text  # the summary links to the field
+        assert f'id="id_{name}_error"' in r.text  # and the message sits next to it
+    assert Screen.objects.count() == 0
+
+
+@pytest.mark.parametrize("days", ["31", "-1", "abc", "2.5", ""])
+def test_it_rejects_use_days_outside_0_to_30(client, days):
+    data = step_data(STEPS[1], BASELINE) | {"use_days": days}
+    r = client.post("/screen/substance-use/", data)
+    assert r.status_code == 200
+    assert "Enter a number of days from 0 to 30" in r.text
+
+
+def test_it_rejects_an_unknown_choice(client):
+    r = client.post("/screen/about-you/", {"age_group": "toddler"})
+    assert r.status_code == 200
+    assert "Select your age group" in r.text
+
+
+def test_a_step_with_errors_keeps_what_was_typed(client):
+    data = step_data(STEPS[1], make_answers(substances=["opioids", "cannabis"])) | {
+        "use_days": "45"
+    }
+    del data["craving"]
+    r = client.post("/screen/substance-use/", data)
+    assert r.status_code == 200
+    assert re.search(r'value="opioids"[^>]*checked', r.text)
+    assert re.search(r'value="cannabis"[^>]*checked', r.text)
+    assert 'value="45"' in r.text
+    assert "Select yes if you had strong cravings or urges" in r.text
+
+
+def test_back_keeps_what_was_typed_even_when_incomplete(client):
+    client.get("/screen/")
+    r = client.post("/screen/withdrawal/", {"withdrawal_symptoms": "yes", "action": "back"})
+    assert r.status_code == 302 and r.url == "/screen/substance-use/"
+    page = client.get("/screen/withdrawal/")
+    assert re.search(r'value="yes"[^>]*id="id_withdrawal_symptoms_0"[^>]*checked', page.text)
+    assert "There is a problem" not in page.text  # no errors before it is sent
+
+
+def test_back_from_the_first_step_goes_to_the_start_page(client):
+    r = client.post("/screen/about-you/", {"action": "back"})
+    assert r.status_code == 302 and r.url == "/"
+
+
+def test_leaving_and_coming_back_within_a_day_resumes(client):
+    with time_machine.travel("2026-12-01 09:00Z", tick=False):
+        client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))
+        client.post("/screen/substance-use/", step_data(STEPS[1], BASELINE))
+    with time_machine.travel("2026-12-02 08:00Z", tick=False):
+        home = client.get("/")
+        assert "Continue where you left off" in home.text
+        assert 'href="/screen/withdrawal/"' in home.text
+        assert client.get("/screen/").url == "/screen/withdrawal/"
+
+
+def test_answers_are_gone_after_a_day(client):
+    with time_machine.travel("2026-12-01 09:00Z", tick=False):
+        client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))
+    with time_machine.travel("2026-12-02 09:01Z", tick=False):
+        assert "Continue where you left off" not in client.get("/").text
+        assert client.get("/screen/").url == "/screen/about-you/"
+        assert "checked" not in client.get("/screen/about-you/").text
+
+
+def test_start_over_clears_every_answer(client):
+    answer_all_steps(client, BASELINE)
+    r = client.post("/screen/start-over/")
+    assert r.status_code == 302 and r.url == "/"
+    assert "have been cleared" in client.get("/").text
+    assert client.get("/screen/check/").url == "/screen/"
+    assert client.get("/screen/").url == "/screen/about-you/"
+
+
+def test_start_over_rejects_get(client):
+    assert client.get("/screen/start-over/").status_code == 405
+
+
+def test_check_your_answers_lists_every_answer_with_a_change_link(client):
+    answer_all_steps(client, make_answers(substances=["alcohol", "opioids"], use_days=12))
+    r = client.get("/screen/check/")
+    assert r.status_code == 200
+    assert "Alcohol, Opioids (heroin, fentanyl, pain pills)" in r.text
+    assert "<dd>12</dd>" in r.text
+    for name in rules.FIELD_NAMES:
+        assert f"?from=check#div_id_{name}" in r.text
+    assert "?from=check#div_id_contact_requested" in r.text
+    assert "first_name" not in r.text  # no contact asked for: no contact details kept
+
+
+def test_a_change_from_check_your_answers_returns_there(client):
+    answer_all_steps(client, BASELINE)
+    r = client.post(
+        "/screen/home/?from=check", step_data(STEPS[4], make_answers(housing="temporary"))
+    )
+    assert r.status_code == 302 and r.url == "/screen/check/"
+    assert "It is temporary" in client.get("/screen/check/").text
+
+
+def test_check_your_answers_sends_you_to_the_first_unanswered_step(client):
+    client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))
+    client.post("/screen/withdrawal/", step_data(STEPS[2], BASELINE))
+    assert client.get("/screen/check/").url == "/screen/substance-use/"
+    assert client.post("/screen/check/").url == "/screen/substance-use/"
+    assert Screen.objects.count() == 0
+
+
+def test_a_yes_to_self_harm_opens_the_next_page_with_crisis_resources(client):
+    client.get("/screen/")
+    r = client.post("/screen/health/", step_data(STEPS[3], make_answers(self_harm_thoughts=True)))
+    assert r.url == "/screen/home/"
+    page = client.get(r.url).text
+    main = page[page.index('<main id="main"') :]
+    assert main.index('class="crisis-box"') < main.index("<h1>")
+    assert 'href="tel:988"' in main and 'href="tel:911"' in main and "1-800-662-4357" in main
+    assert "carry on with the screen" in main
+    assert "<form" in main  # the person can still go on
+
+
+def test_no_crisis_box_without_a_yes(client):
+    client.get("/screen/")
+    client.post("/screen/health/", step_data(STEPS[3], BASELINE))
+    assert 'class="crisis-box"' not in client.get("/screen/home/").text
+
+
+def test_submission_stores_the_screen_with_its_result_and_trace(client):
+    answers = make_answers(**criteria(4), substances=["alcohol", "opioids"], use_days=10)
+    r = submit(client, answers)
+    screen = Screen.objects.get()
+    assert r.status_code == 302 and r.url == f"/r/{screen.result_token}/"
+    rec = rules.recommend(answers)
+    assert screen.answers == rec.answers
+    assert screen.level == rec.level == "iop"
+    assert screen.ruleset_version == rules.RULESET_VERSION
+    assert screen.schema_version == rules.SCHEMA_VERSION
+    assert screen.trace == [entry.as_dict() for entry in rec.trace]
+    assert screen.reasons == [reason.as_dict() for reason in rec.reasons]
+    assert screen.severity == "moderate" and screen.detox_need == "none"
+    assert screen.status == "new" and not screen.urgent
+    assert re.fullmatch(r"CG-[2-9A-HJKMNP-TW-Z]{4}-[2-9A-HJKMNP-TW-Z]{4}", screen.reference)
+    assert len(screen.result_token) >= 32  # 192 bits in URL-safe base64
+    assert not screen.contact_requested and screen.phone == "" and screen.consent_at is None
+
+
+def test_a_crisis_screen_is_urgent(client):
+    submit(client, make_answers(self_harm_thoughts=True))
+    screen = Screen.objects.get()
+    assert screen.urgent and "crisis" in screen.flags and screen.level == "inpatient"
+
+
+def test_submitting_twice_creates_one_screen(client):
+    answer_all_steps(client, BASELINE)
+    first = client.post("/screen/check/")
+    second = client.post("/screen/check/")  # a double click, a refresh, back and resubmit
+    assert Screen.objects.count() == 1
+    assert first.url == second.url == f"/r/{Screen.objects.get().result_token}/"
+
+
+def test_the_same_draft_key_never_stores_two_screens(client):
+    # Two requests racing with the same draft: the second finds the first one's screen.
+    from assessments.models import idempotency_digest
+
+    rec = rules.recommend(BASELINE)
+    key = idempotency_digest("form", "same-draft")
+    first, created = Screen.objects.submit(rec, {}, idempotency_key=key)
+    again, created_again = Screen.objects.submit(rec, {}, idempotency_key=key)
+    assert created and not created_again and first.pk == again.pk
+
+
+def test_contact_details_are_stored_with_consent_and_its_time(client):
+    with time_machine.travel("2026-12-01 22:30Z", tick=False):
+        submit(client, BASELINE, CONTACT)
+    screen = Screen.objects.get()
+    assert screen.contact_requested and screen.consent_to_contact
+    assert (screen.first_name, screen.phone, screen.preferred_contact) == (
+        "Robin",
+        "555 123 4567",
+        "text",
+    )
+    assert screen.consent_at.isoformat() == "2026-12-01T22:30:00+00:00"
+
+
+def test_contact_details_without_a_request_are_not_stored(client):
+    submit(client, BASELINE, {**CONTACT, "contact_requested": False})
+    screen = Screen.objects.get()
+    assert not screen.contact_requested
+    assert (screen.first_name, screen.phone, screen.email, screen.best_time) == ("", "", "", "")
+
+
+def test_the_contact_step_explains_the_consent(client, settings):
+    page = client.get("/screen/contact/").text
+    assert "Only the admissions team sees them" in page
+    assert "take back this agreement at any time" in page
+    assert f"after {settings.RETENTION_DAYS} days at the latest" in page
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"consent_to_contact": False}, "Tick the box to agree to be contacted"),
+        ({"phone": "", "email": ""}, "Enter a phone number or an email address"),
+        ({"phone": "12345"}, "Enter a phone number like 555 123 4567"),
+        ({"phone": "call me maybe"}, "Enter a phone number like 555 123 4567"),
+        ({"email": "robin@"}, "Enter an email address like name@example.com"),
+        ({"phone": "", "email": "r@example.com", "preferred_contact": "text"}, "or choose email"),
+        ({"first_name": "x" * 61}, "60 characters or fewer"),
+        ({"preferred_contact": "pigeon"}, "Select phone call, text message or email"),
+    ],
+)
+def test_the_contact_step_rejects_bad_contact_details(client, changes, message):
+    answer_all_steps(client, BASELINE)
+    r = client.post("/screen/contact/", step_data(STEPS[-1], {**CONTACT, **changes}))
+    assert r.status_code == 200
+    assert message in r.text
+    assert "There is a problem" in r.text
+    assert client.get("/screen/check/").url == "/screen/contact/"
+    assert Screen.objects.count() == 0
+
+
+def test_form_submissions_are_rate_limited_per_address(client, settings):
+    settings.SUBMISSION_RATE = "2/10m"
+    for _ in range(2):
+        assert submit(client, BASELINE).status_code == 302
+    answer_all_steps(client, BASELINE)
+    r = client.post("/screen/check/")
+    assert r.status_code == 429
+    assert 0 < int(r["Retry-After"]) <= 600
+    assert "Please wait a few minutes" in r.text and "Your answers are still here" in r.text
+    assert Screen.objects.count() == 2
+    assert client.get("/screen/check/").status_code == 200  # the answers are kept
+
+
+def test_another_address_is_not_limited(client, settings):
+    settings.SUBMISSION_RATE = "1/10m"
+    assert submit(client, BASELINE).status_code == 302
+    answer_all_steps(client, BASELINE)
+    assert client.post("/screen/check/", REMOTE_ADDR="10.1.2.3").status_code == 302
+    assert Screen.objects.count() == 2
