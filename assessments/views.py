@@ -299,7 +299,9 @@ def _screen_for_token(token: str) -> Screen:
 def _private(response):
     """A page with personal data: never cached, never indexed, never referred on."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer Chromium posts forms with Origin: null,
+    # which CSRF protection must refuse.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

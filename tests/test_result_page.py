@@ -87,7 +87,7 @@ def test_it_is_private_never_cached_indexed_or_referred(client):
     r = client.get(url(stored()))
     assert "no-store" in r["Cache-Control"]
     assert r["X-Robots-Tag"] == "noindex, nofollow"
-    assert r["Referrer-Policy"] == "no-referrer"
+    assert r["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex, nofollow">' in r.text
 
 

@@ -146,6 +146,7 @@ def assert_accessible(page):
 
 def assert_fits_a_phone(page):
     """At 375px nothing scrolls sideways and every visible control is at least 44px tall."""
+    page.wait_for_load_state()  # a click may have only just started the next page
     page.set_viewport_size({"width": PHONE, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
         f"{page.url} scrolls sideways at {PHONE}px"

@@ -1,0 +1,190 @@
+"""A person takes the screen in a real Chromium: by keyboard, without JavaScript, on a phone."""
+
+import re
+
+import pytest
+
+from assessments.forms import STEPS
+from assessments.models import Screen
+from assessments.rules import recommend
+from tests.answers import BASELINE, criteria, make_answers
+from tests.e2e.conftest import PHONE, assert_accessible, assert_fits_a_phone, shoot
+from tests.screen_flow import CONTACT, step_data
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MODERATE = make_answers(**criteria(4), substances=["alcohol", "cannabis"], use_days=8)
+MAX_TABS = 150
+
+
+def _active(page) -> dict:
+    return page.evaluate(
+        """() => { const el = document.activeElement; return {
+            tag: el.tagName.toLowerCase(), type: el.type || "", name: el.name || "",
+            value: el.value || "", checked: !!el.checked, text: el.textContent.trim() }; }"""
+    )
+
+
+def tab_to(page, text: str) -> None:
+    """Presses Tab until the link or button with this text has focus."""
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if _active(page)["text"] == text:
+            return
+    raise AssertionError(f"Tab never reached {text!r} on {page.url}")
+
+
+def answer_by_keyboard(page, data: dict) -> None:
+    """Fills the page's form with Tab, Space, arrow keys and typing, then presses Enter."""
+    done = set()
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        el = _active(page)
+        name, wanted = el["name"], data.get(el["name"])
+        if el["type"] == "radio" and name not in done:
+            if wanted is not None:
+                for _ in range(6):
+                    if _active(page)["value"] == wanted:
+                        break
+                    page.keyboard.press("ArrowDown")
+                page.keyboard.press("Space")
+                assert _active(page)["value"] == wanted and _active(page)["checked"]
+            done.add(name)
+        elif el["type"] == "checkbox":
+            values = wanted if isinstance(wanted, list) else ([el["value"]] if wanted else [])
+            if (el["value"] in values) != el["checked"]:
+                page.keyboard.press("Space")
+        elif el["tag"] == "input" and el["type"] in ("text", "number", "tel", "email"):
+            page.keyboard.press("Control+A")
+            page.keyboard.type(str(wanted or ""))
+        elif el["tag"] == "button" and el["value"] == "continue":
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            return
+    raise AssertionError(f"never reached Continue on {page.url}")
+
+
+def answer_by_pointer(page, data: dict) -> None:
+    for name, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        field = page.locator(f"[name={name}]").first
+        kind = field.get_attribute("type")
+        if kind in ("radio", "checkbox"):
+            for item in values:
+                page.locator(f"[name={name}][value='{item}']").check()
+        else:
+            field.fill(str(value))
+    page.get_by_role("button", name=re.compile("^(Continue|Save and go back)")).click()
+    page.wait_for_load_state()
+
+
+def test_a_person_completes_the_screen_with_the_keyboard_alone(open_page):
+    page = open_page("/")
+    assert_accessible(page)
+    tab_to(page, "Start the screen")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    values = {**MODERATE, **CONTACT}
+    for step in STEPS:
+        assert page.url.endswith(f"/screen/{step.slug}/")
+        assert_accessible(page)
+        shoot(page, f"step-{step.slug}")
+        data = step_data(step, values)
+        if step.slug == "contact":
+            data["consent_to_contact"] = ["on"]
+        answer_by_keyboard(page, data)
+    assert page.url.endswith("/screen/check/")
+    assert_accessible(page)
+    shoot(page, "check-your-answers")
+    tab_to(page, "Send and see my result")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/r/" in page.url
+    assert page.locator("h1").inner_text() == "Intensive outpatient program (IOP)"
+    assert page.get_by_role("heading", name="Why").is_visible()
+    assert page.locator(".reasons a[href^='/sources/#source-']").count() >= 1
+    assert page.get_by_text("You asked us to contact you").is_visible()
+    assert_accessible(page)
+    shoot(page, "result-iop")
+    screen = Screen.objects.get()
+    assert (screen.level, screen.phone, screen.preferred_contact) == (
+        "iop",
+        "555 123 4567",
+        "text",
+    )
+
+
+def test_a_person_requests_a_call_from_the_result_with_the_keyboard(open_page):
+    screen, _ = Screen.objects.submit(recommend(MODERATE), {}, idempotency_key=None)
+    page = open_page(f"/r/{screen.result_token}/")
+    assert_accessible(page)
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if _active(page)["name"] == "phone":
+            break
+    page.keyboard.type("555 987 6543")
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if _active(page)["name"] == "consent_to_contact":
+            break
+    page.keyboard.press("Space")
+    tab_to(page, "Ask us to contact me")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("will contact you soon").is_visible()
+    screen.refresh_from_db()
+    assert screen.contact_requested and screen.phone == "555 987 6543"
+
+
+def test_a_person_completes_the_screen_without_javascript_on_a_phone(open_page):
+    page = open_page("/", js=False, width=PHONE)
+    assert_fits_a_phone(page)
+    page.get_by_role("link", name="Start the screen").click()
+    answers = make_answers(housing="none", substances=["opioids"])
+    for step in STEPS:
+        assert_fits_a_phone(page)
+        answer_by_pointer(page, step_data(step, {**answers, "contact_requested": False}))
+    assert_fits_a_phone(page)
+    page.get_by_role("button", name="Send and see my result").click()
+    assert page.locator("h1").inner_text() == "Inpatient care"
+    assert page.get_by_text("Medicines for opioid use disorder").is_visible()
+    assert_fits_a_phone(page)
+    shoot(page, "result-inpatient-nojs")
+    page.get_by_role("link", name="Delete my answers").click()
+    assert_fits_a_phone(page)
+    page.get_by_role("button", name="Yes, delete my answers").click()
+    assert page.locator("h1").inner_text() == "Your answers have been deleted"
+    assert not Screen.objects.exists()
+
+
+def test_errors_are_summarised_focused_and_linked_and_nothing_is_lost(open_page):
+    page = open_page("/screen/")
+    answer_by_pointer(page, step_data(STEPS[0], BASELINE))
+    page.get_by_role("button", name="Continue").click()  # Substance use, sent empty
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    shoot(page, "step-errors")
+    summary.get_by_role("link", name="Enter a number of days from 0 to 30").click()
+    assert page.evaluate("document.activeElement.id") == "id_use_days"
+    summary.get_by_role("link", name="Select at least one substance").click()
+    assert page.evaluate("document.activeElement.id") == "id_substances_0"
+    page.get_by_role("button", name="Back").click()
+    assert page.url.endswith("/screen/about-you/")
+    assert page.locator("[name=age_group][value='18_to_64']").is_checked()
+
+
+def test_a_yes_to_self_harm_shows_crisis_resources_on_the_next_page(open_page):
+    page = open_page("/screen/health/")
+    answer_by_pointer(page, step_data(STEPS[3], make_answers(self_harm_thoughts=True)))
+    assert page.url.endswith("/screen/home/")
+    crisis = page.locator(".crisis-box")
+    assert crisis.is_visible()
+    box = crisis.bounding_box()
+    heading = page.locator("h1").bounding_box()
+    assert box["y"] < heading["y"]  # before anything else in the page's content
+    assert crisis.get_by_role("link", name="988").is_visible()
+    assert_accessible(page)
+    shoot(page, "crisis-next-page")
