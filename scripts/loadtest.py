@@ -144,7 +144,6 @@ def run(args) -> int:
     sys.path.insert(0, str(ROOT))
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="careguide-lt-")))
-        os.chmod(folder, 0o755)
         cluster = Cluster(folder)
         cluster.create()
         stack.callback(lambda: cluster.stop("immediate"))
@@ -220,9 +219,8 @@ def run(args) -> int:
             len(refs) - 1 for refs in tally.references.values()
         )
         other_5xx = sum(n for status, n in tally.status.items() if status >= 500 and status != 503)
-        print(
-            f"clients {args.clients}, screens {args.screens}, sent twice {len(jobs) - args.screens}"
-        )
+        twice = len(jobs) - args.screens
+        print(f"clients {args.clients}, screens {args.screens}, sent twice {twice}")
         print(f"requests by status: {dict(sorted(tally.status.items()))}")
         print(f"connection errors (retried): {tally.connection_errors}; gave up: {tally.gave_up}")
         print(f"acknowledged: {acknowledged}")
