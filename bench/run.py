@@ -1,0 +1,533 @@
+"""CareGuide's benchmark: each real path measured next to a reference in the same run.
+
+Starts the app under gunicorn with production settings (debug off) on 127.0.0.1, against
+PostgreSQL (DATABASE_URL, in a database of its own that it creates and drops) or a temporary
+SQLite file, loads data with `seed_demo --count`, and drives it with wrk over loopback, each
+run bounded in time. Prints a table, writes it as JSON to var/bench/, and checks the figures
+of the performance issue as ratios (so they hold on a noisy machine).
+
+    make bench                                  # PostgreSQL on 127.0.0.1:5432, the full run
+    .venv/bin/python bench/run.py --smoke       # seconds, SQLite: what the test suite runs
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import ExitStack
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/careguide_bench"
+
+# The figures to reach (issue: Performance), as (name, check, what it says).
+FIGURES = [
+    (
+        "submit throughput >= 0.15 x /healthz",
+        lambda r: r["submit"]["rps"] >= 0.15 * r["healthz"]["rps"],
+    ),
+    (
+        "queue p95 at 100,000 <= 1.5 x at 1,000",
+        lambda r: r["queue_first_large"]["p95_ms"] <= 1.5 * r["queue_first_small"]["p95_ms"],
+    ),
+    (
+        "queue throughput at 100,000 >= 0.05 x /healthz",
+        lambda r: r["queue_first_large"]["rps"] >= 0.05 * r["healthz_large"]["rps"],
+    ),
+    ("export <= 5 x COPY", lambda r: r["export"]["seconds"] <= 5 * r["copy"]["seconds"]),
+    ("export peak memory growth < 30 MB", lambda r: r["export"]["peak_growth_mb"] < 30),
+    ("recommend() >= 50,000 per second", lambda r: r["recommend"]["per_second"] >= 50_000),
+    ("result page <= 100 KB transferred", lambda r: r["result_page"]["kb"] <= 100),
+]  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class Browser:
+    """Just enough of a browser for the setup: cookies, CSRF tokens, HTTPS via the proxy header."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    @property
+    def origin(self) -> str:
+        return f"https://{HOST}:{self.port}"
+
+    def headers(self, extra=None) -> dict:
+        headers = {
+            "X-Forwarded-Proto": "https",
+            "Origin": self.origin,
+            "Referer": self.origin + "/",
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        return {**headers, **(extra or {})}
+
+    def request(self, method, path, body=None, headers=None, stream=None):
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=600)
+        conn.request(method, path, body, self.headers(headers))
+        response = conn.getresponse()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if stream:
+            while chunk := response.read(1 << 16):
+                stream(chunk)
+            data = b""
+        else:
+            data = response.read()
+        conn.close()
+        return response, data
+
+    def post_form(self, path: str, fields: dict):
+        page = self.request("GET", path)[1].decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = "&".join(f"{k}={v}" for k, v in {**fields, "csrfmiddlewaretoken": token}.items())
+        form = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.request("POST", path, body, form)
+
+
+WRK_SCRIPT = """
+wrk.method = "%(method)s"
+wrk.body = %(body)s
+%(headers)s
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout
+  io.write(string.format(
+    'WRKJSON {"requests": %%d, "seconds": %%f, "errors": %%d, '
+    .. '"p50": %%d, "p95": %%d, "p99": %%d}\\n',
+    summary.requests, summary.duration / 1e6, errors,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def lua_string(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a valid Lua string for our plain ASCII bodies
+
+
+def wrk(port, path, args, method="GET", body="", headers=None) -> dict:
+    """Drives one path for args.duration seconds; requests per second and latency in ms."""
+    lines = "\n".join(
+        f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in (headers or {}).items()
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"method": method, "body": lua_string(body), "headers": lines})
+    try:
+        out = subprocess.run(  # noqa: S603
+            [
+                shutil.which("wrk"), "-t", str(args.threads), "-c", str(args.connections),
+                "-d", f"{args.duration}s", "--timeout", "10s", "-s", script.name,
+                f"http://{HOST}:{port}{path}",
+            ],
+            capture_output=True, text=True, check=True, timeout=args.duration + 60,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(script.name)
+    result = json.loads(out.split("WRKJSON ", 1)[1])
+    return {
+        "rps": round(result["requests"] / result["seconds"], 1),
+        "requests": result["requests"],
+        "errors": result["errors"],
+        "p50_ms": result["p50"] / 1000,
+        "p95_ms": result["p95"] / 1000,
+        "p99_ms": result["p99"] / 1000,
+    }
+
+
+def app_env(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "False",
+        "DJANGO_SECRET_KEY": "bench-only-" + uuid.uuid4().hex,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SECURE_SSL_REDIRECT": "False",
+        "COORDINATOR_2FA_REQUIRED": "False",
+        "DATABASE_URL": database_url,
+        "SUBMISSION_RATE": "100000000/1m",  # wrk sends everything from one address
+        "AXES_ENABLED": "False",
+    }
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def prepare_database(url: str | None, folder: Path) -> tuple[str, callable]:
+    """A database of the benchmark's own: a new PostgreSQL database, or a SQLite file."""
+    if not url:
+        return f"sqlite:///{folder / 'bench.sqlite3'}", lambda: None
+    import psycopg2
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "careguide_bench"
+    admin = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres"
+    )
+    admin.autocommit = True
+
+    def drop():
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    drop()
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    return parts._replace(path="/" + name).geturl(), drop
+
+
+def start_gunicorn(env, port, workers):
+    server = subprocess.Popen(  # noqa: S603
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"), "careguide.wsgi", "--workers", str(workers),
+            "--bind", f"{HOST}:{port}", "--log-level", "warning", "--access-logfile", "/dev/null",
+        ],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def workers_of(server) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def memory_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def screen_count(env) -> int:
+    out = subprocess.run(  # noqa: S603
+        [PYTHON, "manage.py", "shell", "-c",
+         "from assessments.models import Screen; print(Screen.objects.count())"],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return int(out.strip().splitlines()[-1])
+
+
+def seed_to(env, total: int):
+    missing = total - screen_count(env)
+    if missing > 0:
+        manage(env, "seed_demo", "--count", str(missing), "--seed", str(total))
+
+
+def deep_page(browser: Browser, pages: int) -> str:
+    """The queue's URL `pages` pages in, following its Next links as a coordinator would."""
+    path = "/coordinator/"
+    for _ in range(pages):
+        html = browser.request("GET", path)[1].decode()
+        match = re.search(
+            r'<a[^>]*href="([^"]+)"[^>]*rel="next"|rel="next"[^>]*href="([^"]+)"', html
+        )
+        if not match:
+            break
+        path = (match.group(1) or match.group(2)).replace("&amp;", "&")
+        if not path.startswith("/"):
+            path = "/coordinator/" + path
+    return path
+
+
+def measure_queue(browser, port, args, label, results):
+    cookie = {"Cookie": browser.headers()["Cookie"], "X-Forwarded-Proto": "https"}
+    results[f"queue_first_{label}"] = wrk(port, "/coordinator/", args, headers=cookie)
+    deep = deep_page(browser, args.deep_pages)
+    results[f"queue_deep_{label}"] = {**wrk(port, deep, args, headers=cookie), "path": deep}
+
+
+def measure_export(browser, server, env, results, database_url):
+    before = {}
+    for pid in workers_of(server):
+        Path(f"/proc/{pid}/clear_refs").write_text("5")  # resets the peak (VmHWM) to now
+        before[pid] = memory_kb(pid, "VmRSS")
+    size = {"bytes": 0, "lines": 0}
+
+    def sink(chunk):
+        size["bytes"] += len(chunk)
+        size["lines"] += chunk.count(b"\n")
+
+    started = time.perf_counter()
+    response, _ = browser.request("GET", "/coordinator/export/", stream=sink)
+    seconds = time.perf_counter() - started
+    growth = max(memory_kb(pid, "VmHWM") - rss for pid, rss in before.items())
+    results["export"] = {
+        "status": response.status,
+        "seconds": round(seconds, 3),
+        "rows": size["lines"] - 2,  # the notice and the header
+        "mb": round(size["bytes"] / 1e6, 1),
+        "peak_growth_mb": round(growth / 1024, 1),
+    }
+    if database_url.startswith("postgres"):
+        results["copy"] = copy_baseline(database_url)
+
+
+def copy_baseline(database_url: str) -> dict:
+    """PostgreSQL's own COPY of the export's columns: the physical limit for the export."""
+    import psycopg2
+    from coordinator.views import EXPORT_SQL_COLUMNS  # the export's columns, as SQL
+
+    parts = urlsplit(database_url)
+    conn = psycopg2.connect(
+        host=parts.hostname, port=parts.port, user=parts.username, dbname=parts.path[1:]
+    )
+    # Constant column names from our own code, no input: not an injection.
+    sql = (
+        f"COPY (SELECT {EXPORT_SQL_COLUMNS} FROM assessments_screen "  # noqa: S608
+        "ORDER BY urgent DESC, created_at DESC, id DESC) TO STDOUT WITH CSV HEADER"
+    )
+
+    class Sink:
+        bytes = 0
+
+        def write(self, data):
+            Sink.bytes += len(data)
+
+    started = time.perf_counter()
+    with conn.cursor() as cur:
+        cur.copy_expert(sql, Sink())
+    seconds = time.perf_counter() - started
+    conn.close()
+    return {"seconds": round(seconds, 3), "mb": round(Sink.bytes / 1e6, 1)}
+
+
+def measure_recommend(seconds: float) -> dict:
+    sys.path.insert(0, str(ROOT))
+    import random
+
+    from assessments import rules
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "careguide.settings")
+    from assessments.management.commands.seed_demo import random_answers
+
+    rng = random.Random(7)  # noqa: S311 (test data)
+    answers = [random_answers(rng) for _ in range(1000)]
+    runs = []
+    for _ in range(3):
+        count, started = 0, time.perf_counter()
+        while time.perf_counter() - started < seconds / 3:
+            for item in answers[:100]:
+                rules.recommend(item)
+            count += 100
+        runs.append(count / (time.perf_counter() - started))
+    return {"per_second": round(statistics.median(runs))}
+
+
+def measure_transfer(browser) -> dict:
+    """The result page and every asset it loads, as sent (compressed where the app compresses)."""
+    response, data = browser.request(
+        "POST", "/api/v1/screens", json.dumps(SAMPLE_ANSWERS), {"Content-Type": "application/json"}
+    )
+    path = urlsplit(json.loads(data)["result_url"]).path
+    accept = {"Accept-Encoding": "br, gzip"}
+    html_response, html = browser.request("GET", path, headers=accept)
+    sizes = {path: len(html)}
+    for asset in re.findall(r'<(?:link|script)[^>]+(?:href|src)="(/static/[^"]+)"', html.decode()):
+        sizes[asset] = len(browser.request("GET", asset, headers=accept)[1])
+    return {"kb": round(sum(sizes.values()) / 1024, 1), "files": {k: v for k, v in sizes.items()}}
+
+
+SAMPLE_ANSWERS = {
+    "age_group": "18_to_64", "substances": ["alcohol"], "use_days": 12,
+    "lost_control": True, "cant_cut_down": True, "time_spent": False, "craving": True,
+    "neglected_duties": True, "relationship_problems": False, "gave_up_activities": False,
+    "risky_use": False, "health_problems": False, "tolerance": False, "withdrawal": False,
+    "withdrawal_symptoms": False, "withdrawal_complications": False,
+    "self_harm_thoughts": False, "mental_health": "none", "medical_condition": False,
+    "housing": "stable", "home_safe": True, "others_use_at_home": False, "support_person": True,
+    "weekly_hours": "9_to_19", "can_leave_home": True, "recent_higher_care": False,
+    "outpatient_tried": False,
+}  # fmt: skip
+
+
+def tool_versions() -> dict:
+    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True)  # noqa: S607
+    gunicorn = subprocess.run(  # noqa: S603
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "--version"], capture_output=True, text=True
+    )
+    return {
+        "python": platform.python_version(),
+        "wrk": (wrk_version.stdout or wrk_version.stderr).split("\n")[0],
+        "gunicorn": gunicorn.stdout.strip(),
+    }
+
+
+def run(args) -> dict:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    small, large = (50, 300) if args.smoke else (1_000, 100_000)
+    results: dict = {}
+    with ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="careguide-bench-")))
+        database_url, drop = prepare_database(args.database_url, folder)
+        stack.callback(drop)
+        env = app_env(database_url)
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        seed_to(env, small)
+        port = free_port()
+        server = start_gunicorn(env, port, args.workers)
+        stack.callback(server.wait, 10)
+        stack.callback(server.terminate)
+
+        coordinator = Browser(port)
+        coordinator.post_form(
+            "/coordinator/login/", {"username": "coordinator", "password": "careguide-demo-2026"}
+        )
+        patient = Browser(port)
+        patient.request("GET", "/screen/")
+        step = patient.request("GET", "/screen/about-you/")[1].decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', step).group(1)
+        form_headers = {
+            **patient.headers({"Content-Type": "application/x-www-form-urlencoded"}),
+        }
+        https = {"X-Forwarded-Proto": "https"}
+
+        measure_queue(coordinator, port, args, "small", results)
+        results["healthz"] = wrk(port, "/healthz", args, headers=https)
+        results["submit"] = wrk(
+            port, "/api/v1/screens", args, "POST", json.dumps(SAMPLE_ANSWERS),
+            {**https, "Content-Type": "application/json"},
+        )  # fmt: skip
+        results["step_get"] = wrk(port, "/screen/about-you/", args, headers=patient.headers())
+        results["step_post"] = wrk(
+            port, "/screen/about-you/", args, "POST",
+            f"age_group=18_to_64&action=continue&csrfmiddlewaretoken={token}", form_headers,
+        )  # fmt: skip
+        results["result_page"] = measure_transfer(patient)
+
+        server.terminate()
+        server.wait(10)
+        seed_to(env, large)
+        server = start_gunicorn(env, port, args.workers)
+        stack.callback(server.terminate)
+        coordinator.cookies.clear()
+        coordinator.post_form(
+            "/coordinator/login/", {"username": "coordinator", "password": "careguide-demo-2026"}
+        )
+        results["healthz_large"] = wrk(port, "/healthz", args, headers=https)
+        measure_queue(coordinator, port, args, "large", results)
+        measure_export(coordinator, server, env, results, database_url)
+        results["recommend"] = measure_recommend(1 if args.smoke else 5)
+        results["screens"] = {"small": small, "large": screen_count(env)}
+    results["machine"] = {"cores": os.cpu_count(), **tool_versions()}
+    results["database"] = "postgresql" if database_url.startswith("postgres") else "sqlite"
+    results["settings"] = {
+        "duration_s": args.duration,
+        "connections": args.connections,
+        "threads": args.threads,
+        "workers": args.workers,
+    }
+    return results
+
+
+def report(results: dict, smoke: bool) -> list[tuple[str, bool]]:
+    rows = [
+        ("reference: /healthz", results["healthz"]),
+        ("submit: POST /api/v1/screens", results["submit"]),
+        ("step: GET /screen/about-you/", results["step_get"]),
+        ("step: POST /screen/about-you/", results["step_post"]),
+        (
+            f"queue first page, {results['screens']['small']:,} screens",
+            results["queue_first_small"],
+        ),
+        (f"queue deep page, {results['screens']['small']:,} screens", results["queue_deep_small"]),
+        ("reference: /healthz (large data)", results["healthz_large"]),
+        (
+            f"queue first page, {results['screens']['large']:,} screens",
+            results["queue_first_large"],
+        ),
+        (f"queue deep page, {results['screens']['large']:,} screens", results["queue_deep_large"]),
+    ]
+    ref = results["healthz"]["rps"]
+    heads = ("req/s", "x healthz", "p50 ms", "p95 ms", "p99 ms", "errors")
+    print(f"\n{'path':44} " + " ".join(f"{head:>9}" for head in heads))
+    for name, r in rows:
+        print(
+            f"{name:44} {r['rps']:>9.1f} {r['rps'] / ref:>9.3f} {r['p50_ms']:>9.2f} "
+            f"{r['p95_ms']:>9.2f} {r['p99_ms']:>9.2f} {r['errors']:>9}"
+        )
+    export = results["export"]
+    print(
+        f"\nexport of {export['rows']:,} screens: {export['seconds']:.2f} s, {export['mb']} MB, "
+        f"worker peak memory growth {export['peak_growth_mb']} MB"
+    )
+    if "copy" in results:
+        print(f"PostgreSQL COPY of the same columns: {results['copy']['seconds']:.2f} s")
+    print(f"recommend(): {results['recommend']['per_second']:,} evaluations per second")
+    print(f"result page, all assets, as transferred: {results['result_page']['kb']} KB")
+    machine = results["machine"]
+    print(f"\n{machine['cores']} cores; {machine['wrk']}; gunicorn {machine['gunicorn']}; "
+          f"Python {machine['python']}; {results['database']}")  # fmt: skip
+    verdicts = []
+    if smoke:
+        return verdicts
+    print()
+    for name, check in FIGURES:
+        try:
+            ok = bool(check(results))
+        except KeyError:
+            ok = False  # not measured here (COPY needs PostgreSQL)
+        verdicts.append((name, ok))
+        print(f"{'met ' if ok else 'MISSED'}  {name}")
+    return verdicts
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="seconds, small data, SQLite")
+    parser.add_argument("--database-url", default=None, help=f"PostgreSQL, e.g. {DEFAULT_PG}")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--deep-pages", type=int, default=20)
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.duration, args.connections, args.deep_pages = 1, 4, 3
+    if not 1 <= args.duration <= 60:
+        parser.error("--duration must be 1 to 60 seconds (a bounded run)")
+    results = run(args)
+    verdicts = report(results, args.smoke)
+    results["figures"] = dict(verdicts)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    name = "smoke.json" if args.smoke else "latest.json"
+    (out / name).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwritten to {out / name}")
+    return 0 if all(ok for _, ok in verdicts) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
