@@ -64,10 +64,7 @@ def test_the_csrf_cookie_is_secure_and_http_only(client):
     assert not cookie["domain"]
 
 
-def test_the_session_cookie_is_secure_and_http_only(client, django_user_model):
-    django_user_model.objects.create_user(
-        "sam", password="a long enough passphrase", is_staff=True
-    )
+def test_the_session_cookie_is_secure_and_http_only(client, staff):
     r = client.post(
         "/admin/login/",
         {"username": "sam", "password": "a long enough passphrase"},
