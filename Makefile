@@ -37,6 +37,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -r careguide assessments -ll -q
 
 format: install
 	$(BIN)/ruff format .
