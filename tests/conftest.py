@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 
 
@@ -23,3 +25,28 @@ def staff(django_user_model):
     return django_user_model.objects.create_user(
         "sam", password="a long enough passphrase", is_staff=True
     )
+
+
+@pytest.fixture
+def assert_not_leaked(caplog, mailoutbox):
+    """assert_not_leaked(marker): fails if marker is in any log record or sent email so far.
+
+    Submit a unique value (a first name, a phone number), then call it: personal data must not
+    reach the logs (messages, arguments, tracebacks, the request a record carries) or an email.
+    """
+    caplog.set_level(logging.DEBUG)
+    formatter = logging.Formatter()
+
+    def check(marker: str) -> None:
+        for record in caplog.records:
+            seen = formatter.format(record) + repr(vars(record))
+            assert marker not in seen, f"logged by {record.name}: {record.getMessage()[:200]}"
+        for message in mailoutbox:
+            parts = [message.subject, message.body, message.from_email, *message.to]
+            parts += [*message.cc, *message.bcc, *message.reply_to]
+            parts += [str(content) for content, _ in getattr(message, "alternatives", [])]
+            parts += [str(attachment) for attachment in message.attachments]
+            parts += [str(value) for value in message.extra_headers.values()]
+            assert not any(marker in part for part in parts), f"emailed: {message.subject}"
+
+    return check
