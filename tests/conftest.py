@@ -1,6 +1,8 @@
 import logging
 
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +18,20 @@ def _plain_static_storage(settings):
 def _fast_password_hasher(settings):
     # Argon2 is slow on purpose; tests that need it (test_passwords.py) ask for it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _client_login_through_axes(monkeypatch):
+    # django-axes refuses authenticate() without a request, and Client.login() passes none:
+    # give it one, as axes' docs advise, so client.login(username=..., password=...) works.
+    # (force_login needs nothing; the real login views always pass the request.)
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)
 
 
 @pytest.fixture

@@ -82,3 +82,10 @@ def test_behind_a_proxy_it_uses_the_address_the_proxy_saw(client, staff, setting
     assert _login(client, PASSWORD, headers=forged, **proxy).status_code == 429
     other = {"X-Forwarded-For": "203.0.113.9"}
     assert _login(client, PASSWORD, headers=other, **proxy).status_code == 302
+
+
+def test_client_login_works_in_tests(client, staff):
+    # conftest.py hands django-axes the request that Client.login() does not pass.
+    assert not client.login(username="sam", password="wrong password")
+    assert client.login(username="sam", password=PASSWORD)
+    assert client.get("/admin/").status_code == 200
