@@ -7,6 +7,9 @@ from django.utils.cache import add_never_cache_headers
 # Unix times kept in a logged-in session.
 LOGGED_IN_AT = "_careguide_logged_in_at"
 SEEN_AT = "_careguide_seen_at"
+# SEEN_AT is rewritten at most this often, so a busy coordinator does not cost a session write
+# per request; the idle logoff may come up to this much early.
+SEEN_AT_STEP_SECONDS = 60
 
 
 def client_ip(request) -> str | None:
@@ -45,6 +48,7 @@ class SessionLimitsMiddleware:
         if SESSION_KEY in request.session:
             now = int(time.time())
             request.session.setdefault(LOGGED_IN_AT, now)
-            request.session[SEEN_AT] = now
+            if now - request.session.get(SEEN_AT, 0) >= SEEN_AT_STEP_SECONDS:
+                request.session[SEEN_AT] = now
             add_never_cache_headers(response)
         return response

@@ -106,3 +106,16 @@ def test_logout_invalidates_the_session(client, staff, settings):
     # Replaying the old cookie gets nobody in.
     client.cookies[settings.SESSION_COOKIE_NAME] = old_key
     assert not _logged_in(client)
+
+
+def test_a_busy_coordinator_does_not_cost_a_session_write_per_request(client, staff):
+    with time_machine.travel(MORNING, tick=False) as traveller:
+        client.force_login(staff)
+        client.get("/admin/")
+        saved = Session.objects.get().expire_date
+        traveller.shift(timedelta(seconds=30))
+        client.get("/admin/")
+        assert Session.objects.get().expire_date == saved  # not written again
+        traveller.shift(timedelta(seconds=31))
+        client.get("/admin/")
+        assert Session.objects.get().expire_date > saved
