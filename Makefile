@@ -25,9 +25,11 @@ run: install
 	@echo "CareGuide: http://127.0.0.1:8000/   coordinators: http://127.0.0.1:8000/coordinator/"
 	DJANGO_DEBUG=True $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Tests run with debug off, as production does, on throwaway credentials.
+# Tests run with debug off, as production does, on throwaway credentials; over plain http
+# (the test client and live_server), so without the https redirect (tests/test_security.py
+# checks the redirect itself).
 TEST_ENV := DJANGO_DEBUG=False DJANGO_SECRET_KEY=test-only-secret-key-0123456789abcdef-not-for-production \
-	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1
+	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=False
 
 test: install
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -35,6 +37,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -r careguide assessments -ll -q
 
 format: install
 	$(BIN)/ruff format .

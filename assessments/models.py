@@ -3,7 +3,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, NotSupportedError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -263,6 +263,19 @@ class ScreenEvent(models.Model):
         return f"{self.get_kind_display()} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    """Audit entries are only ever added: bulk changes fail loudly, on every database.
+
+    On PostgreSQL a trigger (migration 0003) refuses any UPDATE or DELETE as well.
+    """
+
+    def update(self, **kwargs):
+        raise NotSupportedError("audit entries are append-only: they cannot be changed")
+
+    def delete(self):
+        raise NotSupportedError("audit entries are append-only: they cannot be deleted")
+
+
 class AuditEntry(models.Model):
     """Who saw or took what: append-only, and kept after the screen itself is gone."""
 
@@ -278,6 +291,8 @@ class AuditEntry(models.Model):
     screen_reference = models.CharField(max_length=12, blank=True)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "audit entries"

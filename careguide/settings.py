@@ -2,9 +2,11 @@
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,19 +60,25 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
     "assessments",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "careguide.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "careguide.urls"
@@ -120,6 +128,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Argon2 for new and changed passwords; the others only verify older hashes.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# At least 12 characters, not a common password; no upper limit, so passphrases are welcome.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -128,6 +144,59 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# django-axes runs first: a locked-out username and address is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+# Lock the username at the address it was tried from, so a stranger elsewhere cannot lock
+# a coordinator out of the whole service by typing their name five times.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off counts from the lockout: retrying during it does not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "careguide.views.locked_out"
+# How many proxies of ours stand in front of the app (see careguide.middleware.client_ip).
+PROXY_COUNT = envint("PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "careguide.middleware.client_ip"
+
+# Coordinators' sessions (see careguide.middleware); a patient's anonymous session is not cut.
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "15")
+SESSION_MAX_HOURS = envint("SESSION_MAX_HOURS", "8")
+
+# HTTPS, cookies and headers. Debug (make run) serves plain http on 127.0.0.1: no redirect,
+# no HSTS and ordinary cookie names there, since __Host- cookies need Secure.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", "False" if DEBUG else "True")
+# The proxy's health checks speak plain http to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = 0 if DEBUG else 365 * 24 * 3600
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_NAME = "sessionid" if DEBUG else "__Host-sessionid"
+CSRF_COOKIE_NAME = "csrftoken" if DEBUG else "__Host-csrftoken"
+
+# No inline script, style or event handler anywhere: every template uses files from 'self'.
+# data: images only because Bootstrap draws its form controls' ticks and arrows as data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -198,6 +267,6 @@ if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", SUBMISSION_RATE):
     raise ImproperlyConfigured(
         f"SUBMISSION_RATE must look like 30/10m (count/period), not {SUBMISSION_RATE!r}"
     )
-# Behind a proxy, the request header holding the client's address (e.g. HTTP_X_REAL_IP).
-RATELIMIT_IP_META_KEY = os.environ.get("CLIENT_IP_HEADER") or None
+# The client's address for the rate limit: the same as the login throttle's (PROXY_COUNT).
+RATELIMIT_IP_META_KEY = "careguide.middleware.client_ip"
 API_MAX_BODY_BYTES = 64 * 1024

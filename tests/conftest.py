@@ -1,4 +1,8 @@
+import logging
+
 import pytest
+from django.http import HttpRequest
+from django.test import Client
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +22,57 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Argon2 is slow on purpose; tests that need it (test_passwords.py) ask for it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _client_login_through_axes(monkeypatch):
+    # django-axes refuses authenticate() without a request, and Client.login() passes none:
+    # give it one, as axes' docs advise, so client.login(username=..., password=...) works.
+    # (force_login needs nothing; the real login views always pass the request.)
+    login = Client.login
+
+    def login_with_request(self, **credentials):
+        credentials.setdefault("request", HttpRequest())
+        return login(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login_with_request)
+
+
+@pytest.fixture
+def staff(django_user_model):
+    # Personas: sam may log in to the admin (the protected page of the security tests, standing
+    # in for the coordinators' workspace); no other permission.
+    return django_user_model.objects.create_user(
+        "sam", password="a long enough passphrase", is_staff=True
+    )
+
+
+@pytest.fixture
+def assert_not_leaked(caplog, mailoutbox):
+    """assert_not_leaked(marker): fails if marker is in any log record or sent email so far.
+
+    Submit a unique value (a first name, a phone number), then call it: personal data must not
+    reach the logs (messages, arguments, tracebacks, the request a record carries) or an email.
+    """
+    caplog.set_level(logging.DEBUG)
+    formatter = logging.Formatter()
+
+    def check(marker: str) -> None:
+        for record in caplog.records:
+            seen = formatter.format(record) + repr(vars(record))
+            assert marker not in seen, f"logged by {record.name}: {record.getMessage()[:200]}"
+        for message in mailoutbox:
+            parts = [message.subject, message.body, message.from_email, *message.to]
+            parts += [*message.cc, *message.bcc, *message.reply_to]
+            parts += [str(content) for content, _ in getattr(message, "alternatives", [])]
+            parts += [str(attachment) for attachment in message.attachments]
+            parts += [str(value) for value in message.extra_headers.values()]
+            assert not any(marker in part for part in parts), f"emailed: {message.subject}"
+
+    return check

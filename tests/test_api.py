@@ -208,3 +208,12 @@ def test_it_is_rate_limited_per_address(client, settings):
     assert r.status_code == 429
     assert 0 < int(r["Retry-After"]) <= 600
     assert Screen.objects.count() == 3
+
+
+def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(client, settings):
+    settings.SUBMISSION_RATE = "1/10m"
+    settings.PROXY_COUNT = 1
+    first = {"X-Forwarded-For": "203.0.113.7"}
+    assert post(client, BASELINE, **first).status_code == 201
+    assert post(client, BASELINE, **first).status_code == 429
+    assert post(client, BASELINE, **{"X-Forwarded-For": "203.0.113.8"}).status_code == 201

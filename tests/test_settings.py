@@ -1,13 +1,23 @@
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 GOOD_KEY = "k" * 50
+MANAGE_PY = Path(__file__).resolve().parents[1] / "manage.py"
 
 
-def _load_settings(env: dict) -> subprocess.CompletedProcess:
-    code = "import careguide.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "False",
+    "DJANGO_SECRET_KEY": "a-long-random-production-like-key-Zq8v1Xr0pLm2Nc7Tb4Wy9Ke3",
+    "DJANGO_ALLOWED_HOSTS": "screen.example.org",
+}
+
+
+def _load_settings(
+    env: dict, code: str = "import careguide.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", code], env={"PATH": "", **env}, capture_output=True, text=True
     )
@@ -59,3 +69,36 @@ def test_it_rejects_a_bad_number():
     result = _load_settings({"DJANGO_DEBUG": "True", "RESULT_LINK_DAYS": "thirty"})
     assert result.returncode != 0
     assert "RESULT_LINK_DAYS must be a whole number" in result.stderr
+
+
+SECURITY_SETTINGS = (
+    "import careguide.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+    " s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, s.SESSION_COOKIE_NAME,"
+    " s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+)
+
+
+@pytest.mark.parametrize(
+    "env, expected",
+    [
+        # Production: https only, HSTS for a year, __Host- cookies (Secure, whole site, no Domain).
+        (PRODUCTION_ENV, "True 31536000 True True __Host-sessionid __Host-csrftoken True True"),
+        # make run: plain http on 127.0.0.1, where Secure and __Host- cookies would not stick.
+        ({"DJANGO_DEBUG": "True"}, "False 0 False False sessionid csrftoken False False"),
+    ],
+)
+def test_https_settings_follow_debug(env, expected):
+    result = _load_settings(env, SECURITY_SETTINGS)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
+
+
+def test_the_deploy_check_is_clean_with_production_values():
+    result = subprocess.run(
+        [sys.executable, MANAGE_PY, "check", "--deploy", "--fail-level", "WARNING"],
+        env={"PATH": "", **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

@@ -1,0 +1,33 @@
+"""Retention, run daily from cron: delete old screens and expired result links.
+
+Deleted means gone: the screen row and its events (cascade), not a flag. One audit entry per run
+records the counts, so a run that found nothing is on record too.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from assessments.models import AuditEntry, Screen
+
+
+class Command(BaseCommand):
+    help = "Delete screens past RETENTION_DAYS; clear result links past RESULT_LINK_DAYS."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            _, per_model = Screen.objects.older_than(settings.RETENTION_DAYS).delete()
+            deleted = per_model.get(Screen._meta.label, 0)
+            tokens_cleared = (
+                Screen.objects.older_than(settings.RESULT_LINK_DAYS)
+                .filter(result_token__isnull=False)
+                .update(result_token=None)
+            )
+            AuditEntry.objects.create(
+                action=AuditEntry.Action.PURGED,
+                details={"deleted": deleted, "tokens_cleared": tokens_cleared},
+            )
+        self.stdout.write(
+            f"Deleted {deleted} screens older than {settings.RETENTION_DAYS} days; "
+            f"cleared {tokens_cleared} result links older than {settings.RESULT_LINK_DAYS} days."
+        )

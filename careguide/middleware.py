@@ -1,0 +1,54 @@
+import time
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, logout
+from django.utils.cache import add_never_cache_headers
+
+# Unix times kept in a logged-in session.
+LOGGED_IN_AT = "_careguide_logged_in_at"
+SEEN_AT = "_careguide_seen_at"
+# SEEN_AT is rewritten at most this often, so a busy coordinator does not cost a session write
+# per request; the idle logoff may come up to this much early.
+SEEN_AT_STEP_SECONDS = 60
+
+
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or the one our PROXY_COUNT proxies saw."""
+    if settings.PROXY_COUNT:
+        # Each proxy appends the address it saw; only the last PROXY_COUNT entries are ours.
+        forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= settings.PROXY_COUNT and forwarded[-settings.PROXY_COUNT]:
+            return forwarded[-settings.PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR")
+
+
+def _session_expired(session, now: float) -> bool:
+    idle = now - session.get(SEEN_AT, now)
+    age = now - session.get(LOGGED_IN_AT, now)
+    return idle > settings.SESSION_IDLE_MINUTES * 60 or age > settings.SESSION_MAX_HOURS * 3600
+
+
+class SessionLimitsMiddleware:
+    """Log a user out after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS in all.
+
+    Only logged-in sessions: a patient's anonymous session (their answers so far) is left alone.
+    Pages seen while logged in are never stored by a browser or a proxy.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if SESSION_KEY in request.session and _session_expired(request.session, time.time()):
+            logout(request)  # flushes the session: its key and contents are gone
+
+        response = self.get_response(request)
+
+        # Checked again: the view may just have logged someone in or out.
+        if SESSION_KEY in request.session:
+            now = int(time.time())
+            request.session.setdefault(LOGGED_IN_AT, now)
+            if now - request.session.get(SEEN_AT, 0) >= SEEN_AT_STEP_SECONDS:
+                request.session[SEEN_AT] = now
+            add_never_cache_headers(response)
+        return response

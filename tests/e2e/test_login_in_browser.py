@@ -1,0 +1,42 @@
+"""A real browser keeps the __Host- cookies and the CSRF check passes; the lockout page is clean.
+
+live_server speaks plain http on localhost, which Chromium treats as secure enough for Secure
+and __Host- cookies: the forms of the other browser tests rely on that too.
+"""
+
+import pytest
+
+from tests.e2e.conftest import shoot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "a long enough passphrase"  # the staff persona's, see tests/conftest.py
+
+
+def _log_in(page, password):
+    page.goto(page.base_url + "/admin/login/")
+    page.fill("#id_username", "sam")
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+
+
+def test_a_coordinator_logs_in_with_host_prefixed_cookies(open_page, staff):
+    page = open_page(None)
+    _log_in(page, PASSWORD)
+    assert page.url.endswith("/admin/")
+    cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
+    for name in ("__Host-sessionid", "__Host-csrftoken"):
+        assert cookies[name]["secure"] and cookies[name]["httpOnly"], name
+
+
+def test_the_lockout_page_shows_in_the_browser(open_page, staff):
+    page = open_page(None)
+    for _ in range(5):
+        _log_in(page, "wrong password")
+    _log_in(page, PASSWORD)
+    assert page.get_by_role("heading", name="Too many login attempts").is_visible()
+    shoot(page, "locked-out")
+    # The browser reports each 429 as a failed load; that is the point here, and nothing else.
+    errors = page.watch.console_errors
+    assert errors and all("status of 429" in error for error in errors), errors
+    errors.clear()
