@@ -18,6 +18,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -149,20 +150,22 @@ def run(args) -> int:
         stack.callback(lambda: cluster.stop("immediate"))
         env = app_env(cluster.url)
         python = str(ROOT / ".venv" / "bin" / "python")
-        subprocess.run(  # noqa: S603
-            [python, "manage.py", "migrate", "--no-input", "-v", "0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
+        for command in ("migrate", "collectstatic"):  # as a deployment does
+            subprocess.run(  # noqa: S603
+                [python, "manage.py", command, "--no-input", "-v", "0"],
+                cwd=ROOT,
+                env=env,
+                check=True,
+            )
         port = free_port()
+        server_log = stack.enter_context(open(folder / "gunicorn.log", "w+"))
         server = subprocess.Popen(  # noqa: S603
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"), "careguide.wsgi",
                 "--workers", str(args.workers), "--bind", f"{HOST}:{port}",
                 "--log-level", "warning",
             ],
-            cwd=ROOT, env=env,
+            cwd=ROOT, env=env, stderr=server_log,
         )  # fmt: skip
         stack.callback(server.wait, 10)
         stack.callback(server.terminate)
@@ -229,6 +232,10 @@ def run(args) -> int:
         print(f"5xx other than 503: {other_5xx}")
         print(f"elapsed: {elapsed:.1f} s, PostgreSQL down {args.down_seconds:.1f} s midway")
         ok = acknowledged == stored == args.screens and duplicates == 0 and other_5xx == 0
+        if other_5xx:
+            server_log.seek(0)
+            errors = {line.strip() for line in server_log if re.match(r"\w+(\.\w+)*Error: ", line)}
+            print("server errors seen:", *sorted(errors)[:10], sep="\n  ")
         print("OK" if ok else "FAILED")
         return 0 if ok else 1
 
