@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,33 @@ class ScreenQuerySet(models.QuerySet):
     def older_than(self, days: int):
         return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
 
+    def for_queue(self):
+        """The queue's rows: urgent first, without the heavy answer and result columns."""
+        return (
+            self.queue()
+            .select_related("assigned_to")
+            .defer("answers", "reasons", "notes", "profile", "trace")
+        )
+
+    def search(self, text: str):
+        """By reference, first name, phone or email."""
+        text = text.strip()
+        digits = "".join(char for char in text if char.isdigit())
+        match = (
+            Q(reference__iexact=text)
+            | Q(first_name__icontains=text)
+            | Q(email__icontains=text)
+            | Q(phone__icontains=text)
+        )
+        if len(digits) >= 3:
+            match |= Q(phone__icontains=digits)
+        return self.filter(match)
+
+    def status_counts(self) -> dict[str, int]:
+        """Screens per status, in one grouped query."""
+        rows = self.order_by().values_list("status").annotate(n=Count("id"))
+        return {status: 0 for status in Status.values} | dict(rows)
+
 
 class Screen(models.Model):
     """One submitted self-screen, with its result exactly as computed at submission."""
@@ -146,6 +174,14 @@ class Screen(models.Model):
             models.Index(fields=["status", "-urgent", "-created_at"], name="screen_status_queue"),
             models.Index(fields=["level", "-urgent", "-created_at"], name="screen_level_queue"),
             models.Index(fields=["created_at"], name="screen_created"),
+            models.Index(
+                fields=["assigned_to", "-urgent", "-created_at"], name="screen_assignee_queue"
+            ),
+            models.Index(
+                fields=["-urgent", "-created_at", "-id"],
+                condition=Q(contact_requested=True),
+                name="screen_contact_queue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,73 @@
+"""Every URL under /coordinator/ obeys the one access rule, found by walking the resolver."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+# Signing in, out and resetting a password must work before anyone is logged in.
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
+
+
+def _coordinator_url_names(patterns=None, namespace=""):
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _coordinator_url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and namespace == "coordinator:":
+            yield pattern.name, tuple(pattern.pattern.converters)
+
+
+PROTECTED = sorted(
+    (name, kwargs) for name, kwargs in _coordinator_url_names() if name not in PUBLIC
+)
+
+
+def _url(name, kwargs, screen):
+    values = {"code": screen.reference, "uidb64": "MQ", "token": "set-password"}
+    return reverse(f"coordinator:{name}", kwargs={kwarg: values[kwarg] for kwarg in kwargs})
+
+
+def test_the_walk_finds_every_workspace_view():
+    names = {name for name, _kwargs in PROTECTED}
+    assert {"queue", "screen", "export", "dashboard", "change_status"} <= names
+    assert {name for name, _kwargs in _coordinator_url_names()} >= PUBLIC
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PROTECTED)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_sends_anonymous_visitors_to_login(client, make_screen, name, kwargs, method):
+    url = _url(name, kwargs, make_screen())
+    r = getattr(client, method)(url)
+    assert r.status_code == 302
+    assert r.url == f"{reverse('coordinator:login')}?next={url}"
+    assert "no-store" in r["Cache-Control"]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PROTECTED)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_it_requires_coordinator(bob_client, make_screen, name, kwargs, method):
+    screen = make_screen()
+    r = getattr(bob_client, method)(_url(name, kwargs, screen), {"version": screen.version})
+    assert r.status_code == 403
+    screen.refresh_from_db()
+    assert screen.version == 1
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PROTECTED)
+def test_it_lets_coordinators_in_and_is_never_cached(alice_client, make_screen, name, kwargs):
+    r = alice_client.get(_url(name, kwargs, make_screen()))
+    assert r.status_code in (200, 405)  # 405: an action, which only takes a POST
+    assert "no-store" in r["Cache-Control"]
+
+
+@pytest.mark.parametrize("name", ["login", "password_reset", "password_reset_done"])
+def test_public_pages_open_to_anyone(client, name):
+    assert client.get(reverse(f"coordinator:{name}")).status_code == 200
