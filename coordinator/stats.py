@@ -153,6 +153,7 @@ def dashboard(now: datetime | None = None) -> dict:
         "levels": [(level, labels.level_label(level)) for level in LEVEL_ORDER],
         "weekly_chart": _stacked_bars(weeks),
         "statuses": statuses,
+        "reasons": reasons,
         "bar_charts": [
             ("by-status", _("Screens by status"), _horizontal_bars(statuses), statuses),
             ("override-reasons", _("Override reasons"), _horizontal_bars(reasons), reasons),
