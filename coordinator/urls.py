@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.functional import lazy
 
 from coordinator import forms, views
 
@@ -37,7 +38,7 @@ urlpatterns = [
             subject_template_name=TEMPLATES + "password_reset_subject.txt",
             success_url=reverse_lazy("coordinator:password_reset_done"),
             # The link is built from SITE_URL, never from the request's Host header.
-            extra_email_context={"site_url": settings.SITE_URL},
+            extra_email_context={"site_url": lazy(lambda: settings.SITE_URL, str)()},
         ),
         name="password_reset",
     ),
