@@ -1,3 +1,4 @@
+import re
 import secrets
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ PREFERRED_CONTACT_CHOICES = [
 
 # No 0/O, 1/I/L or U/V pairs: a reference is read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+REFERENCE_PATTERN = re.compile(rf"CG-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
 
 
 def new_reference() -> str:
@@ -88,9 +90,11 @@ class ScreenQuerySet(models.QuerySet):
     def search(self, text: str):
         """By reference, first name, phone or email."""
         text = text.strip()
+        if REFERENCE_PATTERN.fullmatch(text.upper()):
+            return self.filter(reference=text.upper())  # the unique index, not a scan
         digits = "".join(char for char in text if char.isdigit())
         match = (
-            Q(reference__iexact=text)
+            Q(reference__contains=text.upper())
             | Q(first_name__icontains=text)
             | Q(email__icontains=text)
             | Q(phone__icontains=text)

@@ -166,23 +166,32 @@ def _person(user) -> str:
 
 
 def _describe(event: ScreenEvent) -> str:
+    """What an event changed, in words, after its kind ("Status changed: ...")."""
     data, kind = event.data or {}, event.kind
+    if kind == ScreenEvent.Kind.ASSIGNED and data.get("to"):
+        return _("to %(name)s") % {"name": data["to"]}
+    if kind == ScreenEvent.Kind.UNASSIGNED and data.get("from"):
+        return _("from %(name)s") % {"name": data["from"]}
     if kind == ScreenEvent.Kind.STATUS and "to" in data:
-        return _("Status changed from “%(old)s” to “%(new)s”.") % {
-            "old": Status(data["from"]).label if data.get("from") in Status.values else "",
-            "new": Status(data["to"]).label if data["to"] in Status.values else data["to"],
+        return _("from “%(old)s” to “%(new)s”") % {
+            "old": _status_label(data.get("from", "")),
+            "new": _status_label(data["to"]),
         }
     if kind == ScreenEvent.Kind.NOTE:
         return data.get("text", "")
     if kind == ScreenEvent.Kind.OVERRIDE:
         reason = data.get("reason", "")
-        return _("Level changed from “%(old)s” to “%(new)s”. Reason: %(reason)s. %(note)s") % {
+        return _("from “%(old)s” to “%(new)s”. Reason: %(reason)s. %(note)s") % {
             "old": labels.level_label(data.get("from", "")),
             "new": labels.level_label(data.get("to", "")),
             "reason": OverrideReason(reason).label if reason in OverrideReason.values else reason,
             "note": data.get("note", ""),
         }
-    return event.get_kind_display()
+    return ""
+
+
+def _status_label(status: str) -> str:
+    return Status(status).label if status in Status.values else status
 
 
 def _what_drives_it(screen: Screen) -> dict | None:
@@ -312,7 +321,7 @@ def _status(request, screen, data):
     if data["status"] == Status.CONTACTED and screen.first_contacted_at is None:
         fields["first_contacted_at"] = timezone.now()
     event = {"from": screen.status, "to": data["status"]}
-    done = _("Status changed to “%s”.") % Status(data["status"]).label
+    done = _("Status changed to “%s”.") % _status_label(data["status"])
     return ScreenEvent.Kind.STATUS, event, fields, done
 
 

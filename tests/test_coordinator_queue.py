@@ -60,11 +60,20 @@ def test_it_filters_by_date_received(alice_client, make_screen):
 
 
 @pytest.mark.parametrize(
-    "query", ["cg-aaaa-bbbb", "Robin", "robin@example", "555-0142", "(555) 0142"]
+    "query",
+    [
+        "cg-aaaa-bbbb",
+        " CG-AAAA-BBBB ",
+        "aaaa-b",
+        "Robin",
+        "robin@example",
+        "555-0142",
+        "(555) 0142",
+    ],
 )
 def test_it_finds_a_screen_by_reference_name_email_or_phone(alice_client, make_screen, query):
     wanted = make_screen(
-        reference="CG-AAAA-BBBB",
+        reference="CG-AAAA-BBBB",  # a valid reference shape
         contact_requested=True,
         first_name="Robin",
         email="robin@example.com",

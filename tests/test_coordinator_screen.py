@@ -274,3 +274,19 @@ def test_a_change_racing_another_changes_nothing(alice_client, make_screen, monk
     screen.refresh_from_db()
     assert screen.status == Status.NEW and screen.version == 2
     assert not screen.events.exists()
+
+
+def test_the_timeline_says_who_did_what(alice_client, make_screen):
+    screen = make_screen()
+    alice_client.post(_url(screen, "assign"), {"version": 1})
+    alice_client.post(_url(screen, "status"), {"version": 2, "status": "in_review"})
+    alice_client.post(
+        _url(screen, "override"),
+        {"version": 3, "level": "iop", "reason": "payer", "note": "Plan covers IOP."},
+    )
+    timeline = alice_client.get(_url(screen)).text.split('id="timeline"')[1]
+    assert "Alice Admissions · <strong>Assigned</strong>: <span" in timeline
+    assert "to alice" in timeline
+    assert "from “New” to “In review”" in timeline
+    assert "from “Outpatient care” to “Intensive outpatient program (IOP)”" in timeline
+    assert "Reason: Insurance or payer. Plan covers IOP." in timeline
