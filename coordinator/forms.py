@@ -1,3 +1,5 @@
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -5,10 +7,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import LEVEL_CHOICES, OverrideReason, Status
+from assessments import rules
+from assessments.models import OverrideReason, Status
+from coordinator import labels
 
 ANY = [("", _("Any"))]
+LEVELS = [(level.value, labels.level_label(level)) for level in rules.Level]
 NOTE_MAX_LENGTH = 4000
+# Screens exist only between these; a date outside is a typo (and would overflow).
+EARLIEST, LATEST = date(2020, 1, 1), date(2100, 1, 1)
 
 
 class LoginForm(AuthenticationForm):
@@ -28,9 +35,7 @@ class QueueFilterForm(forms.Form):
         help_text=_("Reference, first name, phone or email"),
     )
     status = forms.ChoiceField(label=_("Status"), choices=ANY + Status.choices, required=False)
-    level = forms.ChoiceField(
-        label=_("Recommended level"), choices=ANY + LEVEL_CHOICES, required=False
-    )
+    level = forms.ChoiceField(label=_("Recommended level"), choices=ANY + LEVELS, required=False)
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     contact = forms.BooleanField(label=_("Contact requested"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
@@ -51,6 +56,21 @@ class QueueFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_id = "filters"
         self.helper.add_input(Submit("", _("Filter")))
+
+    def _clean_date(self, name):
+        day = self.cleaned_data[name]
+        if day and not EARLIEST <= day < LATEST:
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s."),
+                params={"earliest": EARLIEST.year, "latest": LATEST.year - 1},
+            )
+        return day
+
+    def clean_received_from(self):
+        return self._clean_date("received_from")
+
+    def clean_received_to(self):
+        return self._clean_date("received_to")
 
     def clean(self):
         data = super().clean()
@@ -124,7 +144,7 @@ class NoteForm(ScreenActionForm):
 class OverrideForm(ScreenActionForm):
     prefix_name, url_name, submit_label = "override", "override_level", _("Override level")
 
-    level = forms.ChoiceField(label=_("Level of care"), choices=LEVEL_CHOICES)
+    level = forms.ChoiceField(label=_("Level of care"), choices=LEVELS)
     reason = forms.ChoiceField(
         label=_("Reason"), choices=[("", _("Choose a reason"))] + OverrideReason.choices
     )

@@ -25,7 +25,6 @@ urlpatterns = [
         auth_views.LoginView.as_view(
             template_name=TEMPLATES + "login.html",
             authentication_form=forms.LoginForm,
-            redirect_authenticated_user=True,
         ),
         name="login",
     ),

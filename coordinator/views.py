@@ -17,10 +17,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from assessments import rules
-from assessments.models import AuditEntry, OverrideReason, Screen, ScreenEvent, Status
+from assessments.models import (
+    REFERENCE_PATTERN,
+    AuditEntry,
+    OverrideReason,
+    Screen,
+    ScreenEvent,
+    Status,
+)
 from coordinator import forms, labels, stats
 
 PAGE_SIZE = 50
+MAX_PAGE = 10_000  # past the last page the queue is empty; a huge offset would overflow SQL
 EXPORT_CHUNK_ROWS = 2000
 REVIEW = "assessments.review_screen"
 EXPORT_CONTACT = "assessments.export_contact"
@@ -44,11 +52,13 @@ def _get_screen_for_coordinator(request: HttpRequest, code: str) -> Screen:
     """A screen by its reference (CG-7K3M-Q9XD) or its numeric id."""
     screens = Screen.objects.select_related("assigned_to")
     try:
-        if code.isdigit() and len(code) < 19:  # a bigint has at most 19 digits
+        if code.isascii() and code.isdigit() and len(code) < 19:  # a bigint: up to 19 digits
             return screens.get(pk=int(code))
-        return screens.get(reference=code.upper())
+        if REFERENCE_PATTERN.fullmatch(code.upper()):
+            return screens.get(reference=code.upper())
     except Screen.DoesNotExist:
-        raise Http404(_("No screen has this reference.")) from None
+        pass
+    raise Http404(_("No screen has this reference."))
 
 
 # --- The queue ---------------------------------------------------------------------------
@@ -96,7 +106,7 @@ def _filtered(screens, filters: dict, user, *, with_status: bool = True):
 
 def _page_number(request: HttpRequest) -> int:
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         return 1
 

@@ -118,6 +118,10 @@ def test_it_pages_by_fifty(alice_client, make_screen):
         ({"level": "nonsense"}, "Recommended level"),
         ({"status": "bogus"}, "Status"),
         ({"received_from": "not-a-date"}, "Received from"),
+        ({"received_from": "0001-01-01"}, "Received from"),
+        ({"received_to": "9999-12-31"}, "Received up to"),
+        ({"q": "x" * 101}, "Search"),
+        ({"q": "robin\x00"}, "Search"),
         ({"received_from": "2026-05-02", "received_to": "2026-05-01"}, "Received up to"),
     ],
 )
@@ -130,7 +134,7 @@ def test_it_ignores_a_bad_filter_with_a_message(alice_client, make_screen, query
     assert _references(r) == [screen.reference]
 
 
-@pytest.mark.parametrize("page", ["abc", "-3", "0", "99999"])
+@pytest.mark.parametrize("page", ["abc", "-3", "0", "99999", "9" * 30, "²"])
 def test_it_survives_a_bad_page_number(alice_client, make_screen, page):
     make_screen()
     assert alice_client.get(QUEUE, {"page": page}).status_code == 200

@@ -64,7 +64,7 @@ def test_it_finds_a_screen_by_numeric_id_too(alice_client, make_screen):
     assert r.status_code == 200 and screen.reference in r.text
 
 
-@pytest.mark.parametrize("code", ["CG-NOPE-NOPE", "999999", "9" * 40])
+@pytest.mark.parametrize("code", ["CG-NOPE-NOPE", "999999", "9" * 40, "²", "%00", "<b>"])
 def test_it_gives_404_for_an_unknown_screen(alice_client, make_screen, code):
     make_screen()
     assert alice_client.get(f"/coordinator/screens/{code}/").status_code == 404
@@ -290,3 +290,18 @@ def test_the_timeline_says_who_did_what(alice_client, make_screen):
     assert "from “New” to “In review”" in timeline
     assert "from “Outpatient care” to “Intensive outpatient program (IOP)”" in timeline
     assert "Reason: Insurance or payer. Plan covers IOP." in timeline
+
+
+# Session, user, permissions (user and group), the screen, the access record, the timeline.
+SCREEN_QUERIES = 7
+
+
+@pytest.mark.parametrize("events", [1, 12])
+def test_a_screen_takes_the_same_number_of_queries_whatever_its_timeline(
+    alice_client, make_screen, alice, django_assert_num_queries, events
+):
+    screen = make_screen(assigned_to=alice)
+    for index in range(events):
+        ScreenEvent.objects.create(screen=screen, actor=alice, kind="note", data={"n": index})
+    with django_assert_num_queries(SCREEN_QUERIES):
+        assert alice_client.get(_url(screen)).status_code == 200
