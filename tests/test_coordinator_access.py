@@ -66,6 +66,9 @@ def test_it_lets_coordinators_in_and_is_never_cached(alice_client, make_screen, 
     r = alice_client.get(_url(name, kwargs, make_screen()))
     assert r.status_code in (200, 405)  # 405: an action, which only takes a POST
     assert "no-store" in r["Cache-Control"]
+    if r.status_code == 200 and not r.streaming:
+        # The Content-Security-Policy allows no inline style or script.
+        assert "style=" not in r.text and "<script" not in r.text
 
 
 @pytest.mark.parametrize("name", ["login", "password_reset", "password_reset_done"])
