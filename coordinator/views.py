@@ -240,7 +240,11 @@ def _action_forms(screen: Screen, user) -> dict:
 
 @coordinator_required
 def screen(request: HttpRequest, code: str) -> HttpResponse:
-    screen = _get_screen_for_coordinator(request, code)
+    return _screen_page(request, _get_screen_for_coordinator(request, code))
+
+
+def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpResponse:
+    """The screen, recorded as seen; `form` (bound) replaces its blank action form."""
     AuditEntry.objects.create(
         actor=request.user, action=AuditEntry.Action.VIEWED, screen_reference=screen.reference
     )
@@ -248,6 +252,9 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
         {"event": event, "actor": _person(event.actor), "text": _describe(event)}
         for event in screen.events.select_related("actor")
     ]
+    action_forms = _action_forms(screen, request.user)
+    if form is not None:
+        action_forms[f"{form.prefix_name}_form"] = form
     return render(
         request,
         "coordinator/screen.html",
@@ -273,8 +280,9 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
             "drives": _what_drives_it(screen),
             "events": events,
             "assignee": _person(screen.assigned_to) if screen.assigned_to else "",
-            **_action_forms(screen, request.user),
+            **action_forms,
         },
+        status=status,
     )
 
 
@@ -298,22 +306,23 @@ def _save(request, screen: Screen, version: int, kind: str, data: dict, fields: 
 
 
 def _act(request: HttpRequest, code: str, form_class, change) -> HttpResponse:
+    """Applies one action, or shows the screen again with what was typed kept in the form."""
     screen = _get_screen_for_coordinator(request, code)
     form = form_class(request.POST, screen=screen)
-    if request.POST.get("version") != str(screen.version):
-        messages.error(request, CHANGED)
-    elif not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-    else:
+    if request.POST.get("version") == str(screen.version):
+        if not form.is_valid():
+            messages.error(request, _("Nothing was saved: please correct the form below."))
+            return _screen_page(request, screen, form)
         kind, data, fields, done = change(request, screen, form.cleaned_data)
         if _save(request, screen, form.cleaned_data["version"], kind, data, fields):
             messages.success(request, done)
-        else:
-            messages.error(request, CHANGED)
-    return redirect("coordinator:screen", code=screen.reference)
+            return redirect("coordinator:screen", code=screen.reference)
+        screen = _get_screen_for_coordinator(request, code)  # changed under our feet
+    # Stale: show the latest screen, with the coordinator's input on the latest version.
+    messages.error(request, CHANGED)
+    data = request.POST.copy()
+    data["version"] = str(screen.version)
+    return _screen_page(request, screen, form_class(data, screen=screen), status=409)
 
 
 def _assign(request, screen, data):
