@@ -164,3 +164,9 @@ def test_it_never_loads_the_answers_for_the_list(alice_client, make_screen):
     r = alice_client.get(QUEUE)
     assert "answers" in r.context["screens"][0]["screen"].get_deferred_fields()
     assert Screen.objects.count() == 1
+
+
+def test_the_export_link_carries_the_current_filters(alice_client, make_screen):
+    make_screen()
+    r = alice_client.get(QUEUE, {"level": "iop", "urgent": "on", "page": "2"})
+    assert 'href="/coordinator/export/?level=iop&amp;urgent=on"' in r.text
