@@ -41,7 +41,7 @@ def test_the_walk_finds_every_workspace_view():
     assert {name for name, _kwargs in _coordinator_url_names()} >= PUBLIC
 
 
-@pytest.mark.parametrize(("name", "kwargs"), PROTECTED)
+@pytest.mark.parametrize(("name", "kwargs"), [pytest.param(*url, id=url[0]) for url in PROTECTED])
 @pytest.mark.parametrize("persona", ["client", "bob_client", "alice_client"])
 def test_every_workspace_url_obeys_the_access_rule(request, make_screen, persona, name, kwargs):
     client = request.getfixturevalue(persona)  # anonymous, logged in without access, alice
