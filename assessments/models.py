@@ -1,9 +1,11 @@
 import hashlib
+import re
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, NotSupportedError, models, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,7 @@ PREFERRED_CONTACT_CHOICES = [
 
 # No 0/O, 1/I/L or U/V pairs: a reference is read out over the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+REFERENCE_PATTERN = re.compile(rf"CG-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
 
 
 def new_reference() -> str:
@@ -68,6 +71,12 @@ class OverrideReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def _notify_urgent(screen: "Screen") -> None:
+    from coordinator.notifications import notify_urgent  # the workspace's app sends it
+
+    notify_urgent(screen)
+
+
 class ScreenQuerySet(models.QuerySet):
     def queue(self):
         """Urgent first, then newest first: the order coordinators work in."""
@@ -100,6 +109,10 @@ class ScreenQuerySet(models.QuerySet):
         try:
             with transaction.atomic():
                 screen.save(force_insert=True)
+                if screen.urgent:
+                    # After the commit only, and a mail server that is down must not turn a
+                    # stored screen into an error for the person (robust: logged, not raised).
+                    transaction.on_commit(lambda: _notify_urgent(screen), robust=True)
         except IntegrityError:
             # A double click raced us to the same key: the first one wins.
             if idempotency_key and (
@@ -108,6 +121,35 @@ class ScreenQuerySet(models.QuerySet):
                 return existing, False
             raise
         return screen, True
+
+    def for_queue(self):
+        """The queue's rows: urgent first, without the heavy answer and result columns."""
+        return (
+            self.queue()
+            .select_related("assigned_to")
+            .defer("answers", "reasons", "notes", "profile", "trace")
+        )
+
+    def search(self, text: str):
+        """By reference, first name, phone or email."""
+        text = text.strip()
+        if REFERENCE_PATTERN.fullmatch(text.upper()):
+            return self.filter(reference=text.upper())  # the unique index, not a scan
+        digits = "".join(char for char in text if char.isdigit())
+        match = (
+            Q(reference__contains=text.upper())
+            | Q(first_name__icontains=text)
+            | Q(email__icontains=text)
+            | Q(phone__icontains=text)
+        )
+        if len(digits) >= 3:
+            match |= Q(phone__icontains=digits)
+        return self.filter(match)
+
+    def status_counts(self) -> dict[str, int]:
+        """Screens per status, in one grouped query."""
+        rows = self.order_by().values_list("status").annotate(n=Count("id"))
+        return {status: 0 for status in Status.values} | dict(rows)
 
 
 class Screen(models.Model):
@@ -179,6 +221,14 @@ class Screen(models.Model):
             models.Index(fields=["status", "-urgent", "-created_at"], name="screen_status_queue"),
             models.Index(fields=["level", "-urgent", "-created_at"], name="screen_level_queue"),
             models.Index(fields=["created_at"], name="screen_created"),
+            models.Index(
+                fields=["assigned_to", "-urgent", "-created_at"], name="screen_assignee_queue"
+            ),
+            models.Index(
+                fields=["-urgent", "-created_at", "-id"],
+                condition=Q(contact_requested=True),
+                name="screen_contact_queue",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "assessments",
+    "coordinator",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,9 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
     }
 }
+LOGIN_URL = "coordinator:login"
+LOGIN_REDIRECT_URL = "coordinator:queue"
+LOGOUT_REDIRECT_URL = "coordinator:login"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -238,6 +242,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careguide@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATORS_EMAIL = os.environ.get("COORDINATORS_EMAIL", "admissions@example.org")
+# Links in emails are built from this, never from a request's Host header.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The centre that runs this CareGuide. The defaults are fictional, for the demo.
 CENTRE = {

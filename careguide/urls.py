@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("", include("assessments.urls")),
+    path("coordinator/", include("coordinator.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -217,3 +217,41 @@ def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(client, settings):
     assert post(client, BASELINE, **first).status_code == 201
     assert post(client, BASELINE, **first).status_code == 429
     assert post(client, BASELINE, **{"X-Forwarded-For": "203.0.113.8"}).status_code == 201
+
+
+def test_an_urgent_screen_emails_the_coordinators_after_commit(
+    client, mailoutbox, django_capture_on_commit_callbacks, assert_not_leaked
+):
+    answers = {**make_answers(self_harm_thoughts=True), **CONTACT, "first_name": "Zebulon"}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        r = post(client, answers, **{"Idempotency-Key": "urgent-1"})
+    assert len(callbacks) == 1
+    reference = r.json()["reference"]
+    assert [m.subject for m in mailoutbox] == [f"Urgent screen {reference}"]
+    assert f"/coordinator/screens/{reference}/" in mailoutbox[0].body
+    assert_not_leaked("Zebulon")
+    assert_not_leaked("sam@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, answers, **{"Idempotency-Key": "urgent-1"})  # a replay sends nothing
+    assert len(mailoutbox) == 1
+
+
+def test_a_screen_that_is_not_urgent_sends_no_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, BASELINE)
+    assert mailoutbox == []
+
+
+def test_a_mail_server_that_is_down_does_not_fail_the_submission(
+    client, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("coordinator.notifications.send_mail", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = post(client, make_answers(withdrawal_complications=True))
+    assert r.status_code == 201
+    assert Screen.objects.get().urgent

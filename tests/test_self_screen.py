@@ -288,3 +288,13 @@ def test_another_address_is_not_limited(client, settings):
     answer_all_steps(client, BASELINE)
     assert client.post("/screen/check/", REMOTE_ADDR="10.1.2.3").status_code == 302
     assert Screen.objects.count() == 2
+
+
+def test_an_urgent_screen_from_the_form_emails_the_coordinators_once(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    answer_all_steps(client, make_answers(self_harm_thoughts=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/screen/check/")
+        client.post("/screen/check/")
+    assert [m.subject for m in mailoutbox] == [f"Urgent screen {Screen.objects.get().reference}"]

@@ -101,7 +101,7 @@ def test_logout_invalidates_the_session(client, staff, settings):
     assert _logged_in(client)
     old_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     r = client.post("/admin/logout/")
-    assert r.status_code == 200
+    assert r.status_code == 302 and r.url == "/coordinator/login/"  # LOGOUT_REDIRECT_URL
     assert not Session.objects.filter(session_key=old_key).exists()
     # Replaying the old cookie gets nobody in.
     client.cookies[settings.SESSION_COOKIE_NAME] = old_key

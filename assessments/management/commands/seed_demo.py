@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import rules
-from assessments.models import STATUS_MOVES, Screen, ScreenEvent, Status
+from assessments.models import STATUS_MOVES, OverrideReason, Screen, ScreenEvent, Status
 
 DEMO_USERNAME = "coordinator"
 DEMO_PASSWORD = "careguide-demo-2026"  # noqa: S105 (a documented demo login, for make run)
@@ -35,6 +35,22 @@ FIRST_NAMES = [
 # The share of screens that have gone at least this far along the status path.
 PROGRESS = [Status.IN_REVIEW, Status.CONTACTED]
 OUTCOMES = [Status.SCHEDULED, Status.SCHEDULED, Status.REFERRED_ELSEWHERE, Status.NO_RESPONSE]
+NOTES = [
+    "Left a voicemail.",
+    "Talked through the result; wants to think it over.",
+    "Asked about evening groups.",
+    "Insurance details to follow.",
+]
+# A contacted screen's level is sometimes changed after talking to the person.
+OVERRIDES = {
+    rules.Level.INPATIENT: (
+        rules.Level.IOP,
+        OverrideReason.PREFERENCE,
+        "Prefers to stay at home.",
+    ),
+    rules.Level.IOP: (rules.Level.OUTPATIENT, OverrideReason.PAYER, "Plan covers outpatient."),
+    rules.Level.OUTPATIENT: (rules.Level.IOP, OverrideReason.CLINICAL_JUDGEMENT, "Wants more."),
+}
 
 
 def random_answers(rng: random.Random) -> dict:
@@ -166,12 +182,12 @@ class Command(BaseCommand):
         events, at, status = [], screen.created_at, Status.NEW
         if steps:
             screen.assigned_to = coordinator
-            at += timedelta(minutes=rng.randint(5, 600))
+            at = min(now, at + timedelta(minutes=rng.randint(5, 600)))
             events.append({"actor": coordinator, "kind": "assigned", "created_at": at})
         for step in steps:
             if step not in STATUS_MOVES[status]:
                 break
-            at += timedelta(minutes=rng.randint(10, 1440))
+            at = min(now, at + timedelta(minutes=rng.randint(10, 1440)))
             events.append(
                 {
                     "actor": coordinator,
@@ -182,6 +198,26 @@ class Command(BaseCommand):
             )
             if step == Status.CONTACTED and screen.first_contacted_at is None:
                 screen.first_contacted_at = at
+                events.extend(self._after_contact(screen, rng, coordinator, at))
             status = step
         screen.status = status
+        return events
+
+    def _after_contact(self, screen, rng, coordinator, at) -> list[dict]:
+        """A note after some first contacts, and now and then an override of the level."""
+        events = []
+        if rng.random() < 0.5:
+            note = {"text": rng.choice(NOTES)}
+            events.append({"actor": coordinator, "kind": "note", "created_at": at, "data": note})
+        if rng.random() < 0.08:
+            level, reason, text = OVERRIDES[screen.level]
+            screen.override_level, screen.override_reason, screen.override_note = (
+                level,
+                reason,
+                text,
+            )
+            data = {"from": screen.level, "to": level, "reason": reason, "note": text}
+            events.append(
+                {"actor": coordinator, "kind": "override", "created_at": at, "data": data}
+            )
         return events

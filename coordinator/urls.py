@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+from django.utils.functional import lazy
+
+from coordinator import forms, views
+
+app_name = "coordinator"
+
+TEMPLATES = "coordinator/"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("export/", views.export, name="export"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("screens/<str:code>/", views.screen, name="screen"),
+    path("screens/<str:code>/assign/", views.assign, name="assign"),
+    path("screens/<str:code>/unassign/", views.unassign, name="unassign"),
+    path("screens/<str:code>/status/", views.change_status, name="change_status"),
+    path("screens/<str:code>/note/", views.add_note, name="add_note"),
+    path("screens/<str:code>/override/", views.override_level, name="override_level"),
+    # Signing in and out: open to anyone, in the workspace's look.
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name=TEMPLATES + "login.html",
+            authentication_form=forms.LoginForm,
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name=TEMPLATES + "password_reset_form.html",
+            email_template_name=TEMPLATES + "password_reset_email.txt",
+            subject_template_name=TEMPLATES + "password_reset_subject.txt",
+            success_url=reverse_lazy("coordinator:password_reset_done"),
+            # The link is built from SITE_URL, never from the request's Host header.
+            extra_email_context={"site_url": lazy(lambda: settings.SITE_URL, str)()},
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name=TEMPLATES + "password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name=TEMPLATES + "password_reset_confirm.html",
+            success_url=reverse_lazy("coordinator:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name=TEMPLATES + "password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,477 @@
+import csv
+import io
+from datetime import datetime, time, timedelta
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from assessments import rules
+from assessments.models import (
+    REFERENCE_PATTERN,
+    AuditEntry,
+    OverrideReason,
+    Screen,
+    ScreenEvent,
+    Status,
+)
+from coordinator import forms, labels, stats
+
+PAGE_SIZE = 50
+MAX_PAGE = 10_000  # past the last page the queue is empty; a huge offset would overflow SQL
+EXPORT_CHUNK_ROWS = 2000
+REVIEW = "assessments.review_screen"
+EXPORT_CONTACT = "assessments.export_contact"
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def coordinator_required(view):
+    """The workspace's access rule: log in, hold review_screen, and nothing is cached."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.has_perm(REVIEW):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return never_cache(login_required(wrapper))
+
+
+def _get_screen_for_coordinator(request: HttpRequest, code: str) -> Screen:
+    """A screen by its reference (CG-7K3M-Q9XD) or its numeric id."""
+    screens = Screen.objects.select_related("assigned_to")
+    try:
+        if code.isascii() and code.isdigit() and len(code) < 19:  # a bigint: up to 19 digits
+            return screens.get(pk=int(code))
+        if REFERENCE_PATTERN.fullmatch(code.upper()):
+            return screens.get(reference=code.upper())
+    except Screen.DoesNotExist:
+        pass
+    raise Http404(_("No screen has this reference."))
+
+
+# --- The queue ---------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest, *, warn: bool) -> tuple[forms.QueueFilterForm, dict]:
+    """The valid filters from the query string; invalid ones are dropped (with a message)."""
+    form = forms.QueueFilterForm(request.GET)
+    form.is_valid()
+    filters = {
+        name: value for name, value in form.cleaned_data.items() if value not in ("", None, False)
+    }
+    if form.errors and warn:
+        names = ", ".join(str(form.fields[name].label) for name in form.errors)
+        messages.warning(
+            request, _("Some filters were not understood and were ignored: %s.") % names
+        )
+    return form, filters
+
+
+def _start_of(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filtered(screens, filters: dict, user, *, with_status: bool = True):
+    if "q" in filters:
+        screens = screens.search(filters["q"])
+    if with_status and "status" in filters:
+        screens = screens.filter(status=filters["status"])
+    if "level" in filters:
+        screens = screens.filter(level=filters["level"])
+    if "urgent" in filters:
+        screens = screens.filter(urgent=True)
+    if "contact" in filters:
+        screens = screens.filter(contact_requested=True)
+    if "mine" in filters:
+        screens = screens.filter(assigned_to=user)
+    if "received_from" in filters:
+        screens = screens.filter(created_at__gte=_start_of(filters["received_from"]))
+    if "received_to" in filters:
+        end = filters["received_to"] + timedelta(days=1)
+        screens = screens.filter(created_at__lt=_start_of(end))
+    return screens
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _query(request: HttpRequest, **changes) -> str:
+    """The current query string with some parameters changed (None removes one)."""
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return "?" + query.urlencode() if query else "?"
+
+
+@coordinator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request, warn=True)
+    page = _page_number(request)
+    screens = _filtered(Screen.objects.for_queue(), filters, request.user)
+    # One row more than a page tells whether there is a next page, without a COUNT(*).
+    rows = list(screens[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    counts = _filtered(Screen.objects.all(), filters, request.user, with_status=False)
+    counts = counts.status_counts()
+    status_links = [
+        {
+            "label": label,
+            "count": counts[value],
+            "url": _query(request, status=value, page=None),
+            "current": filters.get("status") == value,
+        }
+        for value, label in Status.choices
+    ]
+    return render(
+        request,
+        "coordinator/queue.html",
+        {
+            "form": form,
+            "screens": [_queue_row(screen) for screen in rows[:PAGE_SIZE]],
+            "page": page,
+            "previous_url": _query(request, page=page - 1) if page > 1 else None,
+            "next_url": _query(request, page=page + 1) if len(rows) > PAGE_SIZE else None,
+            "status_links": status_links,
+            "all_statuses_url": _query(request, status=None, page=None),
+            "status_filter": filters.get("status"),
+            "total": sum(counts.values()),
+            "export_url": _query(request, page=None),
+            "filtered": bool(filters),
+        },
+    )
+
+
+def _queue_row(screen: Screen) -> dict:
+    return {
+        "screen": screen,
+        "level": labels.level_label(screen.effective_level),
+        "overridden": bool(screen.override_level),
+        "flags": [labels.flag_label(flag) for flag in screen.flags],
+        "severity": labels.profile_label("severity", screen.severity),
+    }
+
+
+# --- One screen ---------------------------------------------------------------------------
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else _("CareGuide")
+
+
+def _describe(event: ScreenEvent) -> str:
+    """What an event changed, in words, after its kind ("Status changed: ...")."""
+    data, kind = event.data or {}, event.kind
+    if kind == ScreenEvent.Kind.ASSIGNED and data.get("to"):
+        return _("to %(name)s") % {"name": data["to"]}
+    if kind == ScreenEvent.Kind.UNASSIGNED and data.get("from"):
+        return _("from %(name)s") % {"name": data["from"]}
+    if kind == ScreenEvent.Kind.STATUS and "to" in data:
+        return _("from “%(old)s” to “%(new)s”") % {
+            "old": _status_label(data.get("from", "")),
+            "new": _status_label(data["to"]),
+        }
+    if kind == ScreenEvent.Kind.NOTE:
+        return data.get("text", "")
+    if kind == ScreenEvent.Kind.OVERRIDE:
+        reason = data.get("reason", "")
+        return _("from “%(old)s” to “%(new)s”. Reason: %(reason)s. %(note)s") % {
+            "old": labels.level_label(data.get("from", "")),
+            "new": labels.level_label(data.get("to", "")),
+            "reason": OverrideReason(reason).label if reason in OverrideReason.values else reason,
+            "note": data.get("note", ""),
+        }
+    return ""
+
+
+def _status_label(status: str) -> str:
+    return Status(status).label if status in Status.values else status
+
+
+def _what_drives_it(screen: Screen) -> dict | None:
+    """The rules that set the level, and the level the answers would get without them."""
+    deciding = [reason["rule"] for reason in screen.reasons]
+    if not deciding:
+        return None
+    try:
+        without_all = rules.level_without(screen.answers, set(deciding))
+        each = [
+            {
+                "rule": rule_id,
+                "fires_when": getattr(rules.RULES_BY_ID.get(rule_id), "fires_when", ""),
+                "without": labels.level_label(rules.level_without(screen.answers, {rule_id})),
+            }
+            for rule_id in deciding
+        ]
+    except rules.InvalidAnswers:  # answers of a schema this version no longer reads
+        return None
+    return {
+        "rules": each,
+        "without_all": labels.level_label(without_all),
+        "current_ruleset": screen.ruleset_version == rules.RULESET_VERSION,
+    }
+
+
+def _action_forms(screen: Screen, user) -> dict:
+    return {
+        "assign_form": forms.AssignForm(screen=screen) if screen.assigned_to != user else None,
+        "unassign_form": forms.UnassignForm(screen=screen) if screen.assigned_to else None,
+        "status_form": forms.StatusForm(screen=screen) if screen.allowed_moves() else None,
+        "note_form": forms.NoteForm(screen=screen),
+        "override_form": forms.OverrideForm(screen=screen),
+    }
+
+
+@coordinator_required
+def screen(request: HttpRequest, code: str) -> HttpResponse:
+    return _screen_page(request, _get_screen_for_coordinator(request, code))
+
+
+def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpResponse:
+    """The screen, recorded as seen; `form` (bound) replaces its blank action form."""
+    AuditEntry.objects.create(
+        actor=request.user, action=AuditEntry.Action.VIEWED, screen_reference=screen.reference
+    )
+    events = [
+        {"event": event, "actor": _person(event.actor), "text": _describe(event)}
+        for event in screen.events.select_related("actor")
+    ]
+    action_forms = _action_forms(screen, request.user)
+    if form is not None:
+        action_forms[f"{form.prefix_name}_form"] = form
+    return render(
+        request,
+        "coordinator/screen.html",
+        {
+            "screen": screen,
+            "answers": labels.answers_by_section(screen.answers),
+            "profile": [
+                (_("Severity"), labels.profile_label("severity", screen.severity)),
+                (_("DSM-5 criteria met"), screen.profile.get("criteria_count", "")),
+                (_("Detox need"), labels.profile_label("detox_need", screen.detox_need)),
+                (
+                    _("Home stability"),
+                    labels.profile_label("home_stability", screen.home_stability),
+                ),
+            ],
+            "level": labels.level_label(screen.level),
+            "override_level": labels.level_label(screen.override_level),
+            "flags": [labels.flag_label(flag) for flag in screen.flags],
+            "trace": [
+                {**entry, "level": labels.level_label(entry.get("level", ""))}
+                for entry in screen.trace
+            ],
+            "drives": _what_drives_it(screen),
+            "events": events,
+            "assignee": _person(screen.assigned_to) if screen.assigned_to else "",
+            **action_forms,
+        },
+        status=status,
+    )
+
+
+# --- Actions: each a POST, each an event, each refused on a stale version -------------------
+
+CHANGED = gettext_lazy(
+    "This screen changed since you opened it. Nothing was saved: check the latest version "
+    "below, then try again."
+)
+
+
+def _save(request, screen: Screen, version: int, kind: str, data: dict, fields: dict) -> bool:
+    """Applies the change only if the screen is still at `version`, and records the event."""
+    with transaction.atomic():
+        updated = Screen.objects.filter(pk=screen.pk, version=version).update(
+            version=F("version") + 1, **fields
+        )
+        if updated:
+            ScreenEvent.objects.create(screen=screen, actor=request.user, kind=kind, data=data)
+    return bool(updated)
+
+
+def _act(request: HttpRequest, code: str, form_class, change) -> HttpResponse:
+    """Applies one action, or shows the screen again with what was typed kept in the form."""
+    screen = _get_screen_for_coordinator(request, code)
+    form = form_class(request.POST, screen=screen)
+    if request.POST.get("version") == str(screen.version):
+        if not form.is_valid():
+            messages.error(request, _("Nothing was saved: please correct the form below."))
+            return _screen_page(request, screen, form)
+        kind, data, fields, done = change(request, screen, form.cleaned_data)
+        if _save(request, screen, form.cleaned_data["version"], kind, data, fields):
+            messages.success(request, done)
+            return redirect("coordinator:screen", code=screen.reference)
+        screen = _get_screen_for_coordinator(request, code)  # changed under our feet
+    # Stale: show the latest screen, with the coordinator's input on the latest version.
+    messages.error(request, CHANGED)
+    data = request.POST.copy()
+    data["version"] = str(screen.version)
+    return _screen_page(request, screen, form_class(data, screen=screen), status=409)
+
+
+def _assign(request, screen, data):
+    event = {"to": request.user.get_username()}
+    return ScreenEvent.Kind.ASSIGNED, event, {"assigned_to": request.user}, _("Assigned to you.")
+
+
+def _unassign(request, screen, data):
+    event = {"from": screen.assigned_to.get_username() if screen.assigned_to else ""}
+    return ScreenEvent.Kind.UNASSIGNED, event, {"assigned_to": None}, _("Unassigned.")
+
+
+def _status(request, screen, data):
+    fields = {"status": data["status"]}
+    if data["status"] == Status.CONTACTED and screen.first_contacted_at is None:
+        fields["first_contacted_at"] = timezone.now()
+    event = {"from": screen.status, "to": data["status"]}
+    done = _("Status changed to “%s”.") % _status_label(data["status"])
+    return ScreenEvent.Kind.STATUS, event, fields, done
+
+
+def _note(request, screen, data):
+    return ScreenEvent.Kind.NOTE, {"text": data["text"]}, {}, _("Note added.")
+
+
+def _override(request, screen, data):
+    fields = {
+        "override_level": data["level"],
+        "override_reason": data["reason"],
+        "override_note": data["note"],
+    }
+    event = {
+        "from": screen.effective_level,
+        "to": data["level"],
+        "reason": data["reason"],
+        "note": data["note"],
+    }
+    return ScreenEvent.Kind.OVERRIDE, event, fields, _("Level overridden.")
+
+
+def _action(form_class, change):
+    """A view for one action on a screen: POST only, behind the access rule."""
+
+    @coordinator_required
+    @require_POST
+    def view(request: HttpRequest, code: str) -> HttpResponse:
+        return _act(request, code, form_class, change)
+
+    return view
+
+
+assign = _action(forms.AssignForm, _assign)
+unassign = _action(forms.UnassignForm, _unassign)
+change_status = _action(forms.StatusForm, _status)
+add_note = _action(forms.NoteForm, _note)
+override_level = _action(forms.OverrideForm, _override)
+
+
+# --- Export -------------------------------------------------------------------------------
+
+NOTICE = gettext_lazy(
+    "CONFIDENTIAL: these records are protected by federal confidentiality rules (42 CFR part "
+    "2). Do not share them further without the person's written consent or as those rules "
+    "allow."
+)
+EXPORT_COLUMNS = (
+    ("reference", gettext_lazy("Reference")),
+    ("created_at", gettext_lazy("Received")),
+    ("level", gettext_lazy("Recommended level")),
+    ("override_level", gettext_lazy("Override level")),
+    ("override_reason", gettext_lazy("Override reason")),
+    ("urgent", gettext_lazy("Urgent")),
+    ("flags", gettext_lazy("Flags")),
+    ("severity", gettext_lazy("Severity")),
+    ("detox_need", gettext_lazy("Detox need")),
+    ("home_stability", gettext_lazy("Home stability")),
+    ("status", gettext_lazy("Status")),
+    ("assigned_to__username", gettext_lazy("Assigned to")),
+    ("contact_requested", gettext_lazy("Contact requested")),
+    ("first_contacted_at", gettext_lazy("First contacted")),
+)
+CONTACT_COLUMNS = (
+    ("first_name", gettext_lazy("First name")),
+    ("phone", gettext_lazy("Phone")),
+    ("email", gettext_lazy("Email")),
+    ("preferred_contact", gettext_lazy("Preferred contact")),
+    ("best_time", gettext_lazy("Best time")),
+    ("consent_at", gettext_lazy("Consent given")),
+)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, list):
+        value = ";".join(str(item) for item in value)
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _csv_chunks(header: list[str], rows):
+    """The CSV, EXPORT_CHUNK_ROWS rows at a time, so memory stays flat whatever the size."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([str(NOTICE)])
+    writer.writerow(header)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_cell(value) for value in row])
+        if count % EXPORT_CHUNK_ROWS == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@coordinator_required
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    form, filters = _filters(request, warn=False)
+    screens = _filtered(Screen.objects.queue(), filters, request.user)
+    with_contact = request.user.has_perm(EXPORT_CONTACT)
+    columns = EXPORT_COLUMNS + (CONTACT_COLUMNS if with_contact else ())
+    AuditEntry.objects.create(
+        actor=request.user,
+        action=AuditEntry.Action.EXPORTED,
+        details={
+            "filters": {name: str(value) for name, value in filters.items()},
+            "rows": screens.count(),
+            "contact_details": with_contact,
+        },
+    )
+    rows = screens.values_list(*(name for name, _label in columns))
+    response = StreamingHttpResponse(
+        _csv_chunks(
+            [str(label) for _name, label in columns], rows.iterator(chunk_size=EXPORT_CHUNK_ROWS)
+        ),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"careguide-screens-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Numbers ------------------------------------------------------------------------------
+
+
+@coordinator_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "coordinator/dashboard.html", stats.dashboard())

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+
+from assessments.models import Screen
+from assessments.rules import recommend
+from tests.answers import criteria, make_answers
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import assert_accessible, assert_fits_a_phone, shoot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def screens():
+    user = User.objects.create_user("alice", "alice@example.org", PASSWORD, first_name="Alice")
+    # A transactional test flushes the data migration's group: make it again.
+    group, _created = Group.objects.get_or_create(name="Coordinators")
+    group.permissions.add(Permission.objects.get(codename="review_screen"))
+    user.groups.add(group)
+    made = []
+    for index, changes in enumerate(
+        [{"self_harm_thoughts": True}, criteria(4), {}, criteria(7)] * 5
+    ):
+        screen = Screen.from_recommendation(
+            recommend(make_answers(**changes)),
+            contact_requested=index % 2 == 0,
+            first_name="Robin" if index % 2 == 0 else "",
+            phone="555-0142" if index % 2 == 0 else "",
+        )
+        screen.save()
+        made.append(screen)
+    return made
+
+
+def _log_in(page):
+    page.goto(page.base_url + "/coordinator/login/")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/coordinator/")
+
+
+def test_the_login_page_is_accessible_and_fits_a_phone(open_page):
+    page = open_page("/coordinator/login/")
+    assert_accessible(page)
+    assert_fits_a_phone(page)
+    shoot(page, "coordinator-login")
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [("/coordinator/", "queue"), ("/coordinator/dashboard/", "dashboard"), (None, "screen")],
+)
+def test_workspace_pages_are_accessible_and_fit_a_phone(open_page, screens, path, name):
+    page = open_page(None)
+    _log_in(page)
+    page.goto(page.base_url + (path or f"/coordinator/screens/{screens[0].reference}/"))
+    assert page.locator("h1").count() == 1
+    assert_accessible(page)
+    assert_fits_a_phone(page)
+    shoot(page, f"coordinator-{name}")
+
+
+def test_a_coordinator_works_a_screen_without_javascript(open_page, screens):
+    page = open_page(None, js=False, width=375)
+    _log_in(page)
+    page.get_by_role("link", name=screens[0].reference).click()
+    page.get_by_role("button", name="Assign to me").click()
+    assert page.get_by_text("Assigned to you.").is_visible()
+    page.get_by_label("New status").select_option("in_review")
+    page.get_by_role("button", name="Change status").click()
+    assert page.get_by_text("Status changed to “In review”.").is_visible()
+    page.locator("#id_note_text").fill("Called, no answer.")
+    page.get_by_role("button", name="Add note").click()
+    assert page.locator(".timeline").get_by_text("Called, no answer.").is_visible()
+    page.get_by_role("button", name="Log out alice").click()
+    page.wait_for_url("**/coordinator/login/")

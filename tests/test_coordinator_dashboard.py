@@ -1,0 +1,115 @@
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from assessments.models import Status
+from coordinator.stats import duration_text
+from tests.answers import criteria
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = ZoneInfo("America/New_York")  # the settings' default TIME_ZONE
+NOW = datetime(2026, 6, 17, 12, 0, tzinfo=NEW_YORK)  # a Wednesday
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=NEW_YORK)
+
+
+@pytest.fixture
+def known_screens(make_screen):
+    """Four screens in the last 12 weeks (from Monday 30 March) and one just before."""
+    received = at(2026, 6, 16, 10)
+    make_screen(
+        created_at=received,
+        status=Status.CONTACTED,
+        first_contacted_at=received + timedelta(hours=1),
+    )
+    make_screen(
+        criteria(4),
+        created_at=at(2026, 6, 16, 11),
+        status=Status.CONTACTED,
+        first_contacted_at=at(2026, 6, 16, 14),
+        override_level="inpatient",
+        override_reason="clinical_judgement",
+    )
+    make_screen(
+        {"self_harm_thoughts": True},
+        created_at=at(2026, 6, 9, 8),
+        status=Status.SCHEDULED,
+        first_contacted_at=at(2026, 6, 9, 13),
+    )
+    make_screen(created_at=at(2026, 3, 30, 0, 30))
+    make_screen(criteria(4), created_at=at(2026, 3, 29, 23, 30))  # the week before: left out
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_shows_the_numbers_of_the_last_twelve_weeks(alice_client, known_screens):
+    r = alice_client.get("/coordinator/dashboard/")
+    assert r.status_code == 200
+    numbers = r.context
+    assert numbers["total"] == 4
+    assert numbers["urgent"] == 1 and numbers["urgent_share"] == 0.25
+    assert numbers["overridden"] == 1 and numbers["override_share"] == 0.25
+    assert numbers["median_wait"] == "3 hours"
+    assert dict(numbers["statuses"]) == {
+        "New": 1,
+        "In review": 0,
+        "Contacted": 2,
+        "Scheduled": 1,
+        "Referred elsewhere": 0,
+        "No response": 0,
+        "Closed": 0,
+    }
+    assert dict(numbers["reasons"])["Clinical judgement"] == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_counts_screens_per_week_by_recommended_level(alice_client, known_screens):
+    weeks = alice_client.get("/coordinator/dashboard/").context["weeks"]
+    assert len(weeks) == 12
+    assert weeks[0]["week"] == date(2026, 3, 30) and weeks[-1]["week"] == date(2026, 6, 15)
+    per_week = {week["week"]: dict(week["levels"]) for week in weeks if week["total"]}
+    assert per_week == {
+        date(2026, 3, 30): {"inpatient": 0, "iop": 0, "outpatient": 1},
+        date(2026, 6, 8): {"inpatient": 1, "iop": 0, "outpatient": 0},
+        date(2026, 6, 15): {"inpatient": 0, "iop": 1, "outpatient": 1},
+    }
+
+
+@time_machine.travel(NOW, tick=False)
+def test_each_chart_is_svg_with_its_numbers_in_a_table(alice_client, known_screens):
+    r = alice_client.get("/coordinator/dashboard/")
+    assert r.text.count('<svg class="chart"') == 3
+    assert r.text.count('role="img"') == 3
+    for table in ('id="weekly-table"', 'id="by-status-table"', 'id="override-reasons-table"'):
+        assert table in r.text
+    assert 'class="chart-level-inpatient"' in r.text
+    assert "style=" not in r.text
+    assert not re.search(r"<script(?![^>]*\bsrc=)", r.text)  # our own files only
+    week = '<th scope="row" class="text-nowrap">Jun 15, 2026</th>'
+    assert week + "<td>0</td><td>1</td><td>1</td><td>2</td>" in r.text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_works_with_no_screens_at_all(alice_client):
+    r = alice_client.get("/coordinator/dashboard/")
+    assert r.status_code == 200
+    assert r.context["total"] == 0 and r.context["median_wait"] is None
+    assert "No screen contacted yet" in r.text
+
+
+@pytest.mark.parametrize(
+    ("wait", "text"),
+    [
+        (timedelta(0), "0 minutes"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(hours=3, minutes=20), "3 hours 20 minutes"),
+        (timedelta(days=2, hours=1), "2 days 1 hour"),
+    ],
+)
+def test_waits_read_in_words(wait, text):
+    assert duration_text(wait) == text

@@ -1,0 +1,173 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import Screen, Status
+from tests.answers import criteria
+
+pytestmark = pytest.mark.django_db
+
+CRISIS = {"self_harm_thoughts": True}
+MODERATE = criteria(4)
+QUEUE = "/coordinator/"
+
+
+def _references(response) -> list[str]:
+    return [row["screen"].reference for row in response.context["screens"]]
+
+
+def test_it_lists_urgent_screens_first_then_the_newest(alice_client, make_screen):
+    now = timezone.now()
+    old_urgent = make_screen(CRISIS, created_at=now - timedelta(days=5))
+    newest = make_screen(created_at=now - timedelta(minutes=5))
+    older = make_screen(created_at=now - timedelta(days=1))
+    r = alice_client.get(QUEUE)
+    assert r.status_code == 200
+    assert _references(r) == [old_urgent.reference, newest.reference, older.reference]
+
+
+def test_each_row_shows_what_a_coordinator_needs(alice_client, make_screen, alice):
+    make_screen(CRISIS, assigned_to=alice, contact_requested=True, status=Status.IN_REVIEW)
+    r = alice_client.get(QUEUE)
+    row = r.text.split("<tbody>")[1]
+    for text in ("Urgent", "Inpatient care", "Crisis", "In review", "Alice Admissions"):
+        assert text in row
+    assert "Requested" in row
+    assert "<time datetime=" in row
+
+
+def test_it_filters_by_status_level_urgency_contact_and_assignee(alice_client, make_screen, alice):
+    crisis = make_screen(CRISIS)
+    iop = make_screen(MODERATE, status=Status.IN_REVIEW)
+    mine = make_screen(assigned_to=alice, contact_requested=True)
+    assert _references(alice_client.get(QUEUE, {"status": "in_review"})) == [iop.reference]
+    assert _references(alice_client.get(QUEUE, {"level": "iop"})) == [iop.reference]
+    assert _references(alice_client.get(QUEUE, {"urgent": "on"})) == [crisis.reference]
+    assert _references(alice_client.get(QUEUE, {"contact": "on"})) == [mine.reference]
+    assert _references(alice_client.get(QUEUE, {"mine": "on"})) == [mine.reference]
+
+
+def test_it_filters_by_date_received(alice_client, make_screen):
+    now = timezone.now()
+    make_screen(created_at=now - timedelta(days=10))
+    recent = make_screen(created_at=now - timedelta(days=2))
+    make_screen(created_at=now)
+    start = timezone.localdate(now - timedelta(days=3))
+    end = timezone.localdate(now - timedelta(days=1))
+    r = alice_client.get(QUEUE, {"received_from": start, "received_to": end})
+    assert _references(r) == [recent.reference]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "cg-aaaa-bbbb",
+        " CG-AAAA-BBBB ",
+        "aaaa-b",
+        "Robin",
+        "robin@example",
+        "555-0142",
+        "(555) 0142",
+    ],
+)
+def test_it_finds_a_screen_by_reference_name_email_or_phone(alice_client, make_screen, query):
+    wanted = make_screen(
+        reference="CG-AAAA-BBBB",  # a valid reference shape
+        contact_requested=True,
+        first_name="Robin",
+        email="robin@example.com",
+        phone="5550142",
+    )
+    make_screen(contact_requested=True, first_name="Sam", phone="5550199")
+    assert _references(alice_client.get(QUEUE, {"q": query})) == [wanted.reference]
+
+
+def test_it_counts_screens_per_status_within_the_other_filters(alice_client, make_screen):
+    make_screen(status=Status.NEW)
+    make_screen(status=Status.NEW)
+    make_screen(status=Status.CONTACTED)
+    make_screen(CRISIS, status=Status.CONTACTED)
+    r = alice_client.get(QUEUE, {"status": "new"})
+    counts = {link["label"]: link["count"] for link in r.context["status_links"]}
+    assert counts["New"] == 2 and counts["Contacted"] == 2 and counts["Closed"] == 0
+    assert r.context["total"] == 4
+    urgent = alice_client.get(QUEUE, {"urgent": "on"})
+    assert {link["label"]: link["count"] for link in urgent.context["status_links"]}[
+        "Contacted"
+    ] == 1
+
+
+def test_it_pages_by_fifty(alice_client, make_screen):
+    now = timezone.now()
+    for minutes in range(51):
+        make_screen(created_at=now - timedelta(minutes=minutes))
+    first = alice_client.get(QUEUE, {"level": "outpatient"})
+    assert len(first.context["screens"]) == 50
+    assert first.context["previous_url"] is None
+    assert first.context["next_url"] == "?level=outpatient&page=2"
+    second = alice_client.get(QUEUE + first.context["next_url"])
+    assert len(second.context["screens"]) == 1
+    assert second.context["next_url"] is None
+    assert 'rel="prev"' in second.text
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ({"level": "nonsense"}, "Recommended level"),
+        ({"status": "bogus"}, "Status"),
+        ({"received_from": "not-a-date"}, "Received from"),
+        ({"received_from": "0001-01-01"}, "Received from"),
+        ({"received_to": "9999-12-31"}, "Received up to"),
+        ({"q": "x" * 101}, "Search"),
+        ({"q": "robin\x00"}, "Search"),
+        ({"received_from": "2026-05-02", "received_to": "2026-05-01"}, "Received up to"),
+    ],
+)
+def test_it_ignores_a_bad_filter_with_a_message(alice_client, make_screen, query, label):
+    screen = make_screen()
+    r = alice_client.get(QUEUE, query)
+    assert r.status_code == 200
+    assert "Some filters were not understood and were ignored" in r.text
+    assert label in r.text
+    assert _references(r) == [screen.reference]
+
+
+@pytest.mark.parametrize("page", ["abc", "-3", "0", "99999", "9" * 30, "²"])
+def test_it_survives_a_bad_page_number(alice_client, make_screen, page):
+    make_screen()
+    assert alice_client.get(QUEUE, {"page": page}).status_code == 200
+
+
+def _screens(make_screen, alice, count):
+    for index in range(count):
+        make_screen(CRISIS if index % 3 == 0 else {}, assigned_to=alice if index % 2 else None)
+
+
+# Session, user, the user's and the group's permissions, the page of rows, the status counts.
+QUEUE_QUERIES = 6
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_it_takes_the_same_number_of_queries_whatever_the_size(
+    alice_client, make_screen, alice, django_assert_num_queries, count
+):
+    _screens(make_screen, alice, count)
+    alice_client.get(QUEUE)  # a session already seen this minute: no session write below
+    with django_assert_num_queries(QUEUE_QUERIES):
+        r = alice_client.get(QUEUE)
+    assert len(r.context["screens"]) == min(count, 50)
+
+
+def test_it_never_loads_the_answers_for_the_list(alice_client, make_screen):
+    make_screen()
+    r = alice_client.get(QUEUE)
+    assert "answers" in r.context["screens"][0]["screen"].get_deferred_fields()
+    assert Screen.objects.count() == 1
+
+
+def test_the_export_link_carries_the_current_filters(alice_client, make_screen):
+    make_screen()
+    r = alice_client.get(QUEUE, {"level": "iop", "urgent": "on", "page": "2"})
+    assert 'href="/coordinator/export/?level=iop&amp;urgent=on"' in r.text
