@@ -37,7 +37,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -r careguide assessments -ll -q
+	$(BIN)/bandit -r careguide assessments coordinator scripts bench -ll -q
 
 format: install
 	$(BIN)/ruff format .

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 from typing import Any
 
 from assessments.sources import SOURCES, Source, _, point
@@ -243,24 +244,84 @@ def _bad_choice(field: Field) -> str:
     return MSG_CHOICE.format(choices=", ".join(CHOICES[field.name]))
 
 
+# Each field's check, flattened for the hot path: (name, kind, allowed values, min, max).
+_CHECKS = tuple(
+    (f.name, f.kind, frozenset(CHOICES.get(f.name, ())), f.minimum, f.maximum) for f in FIELDS
+)
+
+
+def _valid(kind: str, value: Any, allowed: frozenset, minimum: int, maximum: int) -> bool:
+    if kind == "bool":
+        return type(value) is bool
+    if kind == "int":
+        return type(value) is int and minimum <= value <= maximum
+    if kind == "choice":
+        return isinstance(value, str) and value in allowed
+    return (
+        type(value) is list
+        and bool(value)
+        and all(isinstance(item, str) and item in allowed for item in value)
+        and len(set(value)) == len(value)
+    )
+
+
 def validate(answers: Any) -> dict[str, Any]:
     """Returns the answer fields alone, or raises InvalidAnswers with every problem at once."""
     if not isinstance(answers, Mapping):
         raise InvalidAnswers({"__all__": [MSG_NOT_OBJECT]})
-    errors = {}
-    for field in FIELDS:
-        if field.name not in answers or answers[field.name] is None:
-            errors[field.name] = [MSG_REQUIRED]
-            continue
-        if messages := _field_errors(field, answers[field.name]):
-            errors[field.name] = messages
+    # The fast path, for answers that are all there and all valid (recommend() is hot).
+    try:
+        cleaned = dict(zip(FIELD_NAMES, _ALL_FIELDS(answers), strict=True))
+    except KeyError:
+        return _validate_each(answers)
+    if set(map(type, _BOOL_FIELDS(cleaned))) != _JUST_BOOL:
+        return _validate_each(answers)
+    for name, kind, allowed, minimum, maximum in _OTHER_CHECKS:
+        value = cleaned[name]
+        if kind == "choice":
+            if value.__class__ is not str:
+                if not (isinstance(value, str) and value in allowed):
+                    return _validate_each(answers)
+                cleaned[name] = str(value)  # an enum member becomes its string
+            elif value not in allowed:
+                return _validate_each(answers)
+        elif kind == "choices":
+            if (
+                value.__class__ is not list
+                or not value
+                or set(map(type, value)) != _JUST_STR
+                or not allowed.issuperset(value)
+                or len(set(value)) != len(value)
+            ):
+                return _validate_each(answers)
+            cleaned[name] = value.copy()  # a fresh list: the caller's is never shared
+        elif not (value.__class__ is int and minimum <= value <= maximum):
+            return _validate_each(answers)
+    return cleaned
+
+
+_BOOL_NAMES = tuple(name for name, kind, *_rest in _CHECKS if kind == "bool")
+_OTHER_CHECKS = tuple(check for check in _CHECKS if check[1] != "bool")
+_JUST_BOOL, _JUST_STR = {bool}, {str}
+_ALL_FIELDS = itemgetter(*FIELD_NAMES)
+_BOOL_FIELDS = itemgetter(*_BOOL_NAMES)
+
+
+def _validate_each(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Every field on its own: finds all the problems at once, naming each field."""
+    cleaned, errors = {}, {}
+    for name, kind, allowed, minimum, maximum in _CHECKS:
+        value = answers.get(name)
+        if value is None:
+            errors[name] = [MSG_REQUIRED]
+        elif not _valid(kind, value, allowed, minimum, maximum):
+            errors[name] = _field_errors(FIELDS_BY_NAME[name], value)
+        elif kind == "choices":
+            cleaned[name] = [str(item) for item in value]
+        else:
+            cleaned[name] = str(value) if kind == "choice" else value
     if errors:
         raise InvalidAnswers(errors)
-    # A fresh copy of plain values (an enum member becomes its string).
-    cleaned = {name: answers[name] for name in FIELD_NAMES}
-    for name in CHOICES:
-        value = cleaned[name]
-        cleaned[name] = [str(item) for item in value] if type(value) is list else str(value)
     return cleaned
 
 
@@ -334,14 +395,14 @@ def home_stability_for(a: Mapping[str, Any]) -> HomeStability:
 
 
 def profile_for(a: Mapping[str, Any]) -> Profile:
-    count = sum(1 for name in CRITERIA if a[name])
+    count = sum(map(a.__getitem__, CRITERIA))  # True counts as 1
     return Profile(
         severity=severity_for(count),
         criteria_count=count,
         detox_need=detox_need_for(a),
         home_stability=home_stability_for(a),
-        weekly_hours=WeeklyHours(a["weekly_hours"]),
-        age_group=AgeGroup(a["age_group"]),
+        weekly_hours=WeeklyHours._value2member_map_[a["weekly_hours"]],  # WeeklyHours(), faster
+        age_group=AgeGroup._value2member_map_[a["age_group"]],
     )
 
 
@@ -817,9 +878,17 @@ class Recommendation:
 
 def evaluate(a: Mapping[str, Any], profile: Profile) -> tuple[Level, list[Rule]]:
     """The level and the rules that fired, for answers already validated."""
-    fired = [rule for rule in RULES if rule.when(a, profile)]
+    fired = [rule for when, rule in _CONDITIONS if when(a, profile)]
     level = max((rule.raises_to for rule in fired), key=_LEVEL_RANK.__getitem__)
     return level, fired
+
+
+# Made once, for the hot path: each condition beside its rule or note, and what each rule
+# puts in a recommendation (a trace entry is immutable, so one is shared by all).
+_CONDITIONS = tuple((rule.when, rule) for rule in RULES)
+_NOTE_CONDITIONS = tuple((note.when, note.text) for note in NOTES)
+_TRACE_ENTRIES = {rule.id: TraceEntry(rule.id, rule.raises_to, rule.flag) for rule in RULES}
+_REASON_SOURCES = {rule.id: tuple(rule.sources) for rule in RULES}
 
 
 def recommend(answers: Mapping[str, Any]) -> Recommendation:
@@ -830,20 +899,22 @@ def recommend(answers: Mapping[str, Any]) -> Recommendation:
     a = validate(answers)
     profile = profile_for(a)
     level, fired = evaluate(a, profile)
-    flags = {rule.flag for rule in fired if rule.flag}
-    if level != IOP:
-        flags.discard(Flag.DISCUSS_INPATIENT)
+    flags = frozenset(rule.flag for rule in fired if rule.flag)
+    if level != IOP and Flag.DISCUSS_INPATIENT in flags:
+        flags -= {Flag.DISCUSS_INPATIENT}
     return Recommendation(
-        level=level,
-        flags=frozenset(flags),
-        reasons=[
-            Reason(rule.id, rule.reason, rule.sources) for rule in fired if rule.raises_to == level
+        level,
+        flags,
+        [
+            Reason(rule.id, rule.reason, list(_REASON_SOURCES[rule.id]))
+            for rule in fired
+            if rule.raises_to == level
         ],
-        notes=[note.text for note in NOTES if note.when(a, profile, level)],
-        profile=profile,
-        ruleset_version=RULESET_VERSION,
-        trace=[TraceEntry(rule.id, rule.raises_to, rule.flag) for rule in fired],
-        answers=a,
+        [text for when, text in _NOTE_CONDITIONS if when(a, profile, level)],
+        profile,
+        RULESET_VERSION,
+        [_TRACE_ENTRIES[rule.id] for rule in fired],
+        a,
     )
 
 

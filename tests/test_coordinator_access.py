@@ -1,6 +1,6 @@
-import re
-
 """Every URL under /coordinator/ obeys the one access rule, found by walking the resolver."""
+
+import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse

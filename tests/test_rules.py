@@ -471,3 +471,34 @@ def test_a_worse_risk_answer_never_lowers_the_level(answers):
 
 def test_baseline_is_the_quietest_answer():
     assert recommend(BASELINE).level == Level.OUTPATIENT
+
+
+def test_enum_members_count_as_their_strings():
+    as_enums = make_answers(
+        substances=[rules.Substance.ALCOHOL, rules.Substance.OPIOIDS],
+        age_group=rules.AgeGroup.OLDER,
+        mental_health=rules.MentalHealth.MANAGED,
+    )
+    as_strings = make_answers(
+        substances=["alcohol", "opioids"], age_group="65_plus", mental_health="managed"
+    )
+    with_enums, with_strings = recommend(as_enums), recommend(as_strings)
+    assert with_enums == with_strings
+    assert type(with_enums.answers["substances"][0]) is str
+    assert type(with_enums.answers["age_group"]) is str
+
+
+def test_the_stored_answers_never_share_the_callers_list():
+    answers = make_answers(substances=["alcohol"])
+    rec = recommend(answers)
+    rec.answers["substances"].append("cannabis")
+    assert answers["substances"] == ["alcohol"]
+
+
+@pytest.mark.parametrize(
+    "value", [["alcohol", 5], ["alcohol", None], [["alcohol"]], ["Alcohol"], [True]]
+)
+def test_it_rejects_bad_items_in_the_substance_list(value):
+    with pytest.raises(InvalidAnswers) as error:
+        recommend(make_answers(substances=value))
+    assert list(error.value.errors) == ["substances"]
