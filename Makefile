@@ -34,6 +34,12 @@ TEST_ENV := DJANGO_DEBUG=False DJANGO_SECRET_KEY=test-only-secret-key-0123456789
 test: install
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The full benchmark (minutes): PostgreSQL on this machine, in a database of its own.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/careguide_bench
+bench: install
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(BIN)/python bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -32,7 +32,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/careguide_bench"
+BENCH_DATABASE = "careguide_bench"
+DEFAULT_PG = f"postgres://postgres@127.0.0.1:5432/{BENCH_DATABASE}"
 
 # The figures to reach (issue: Performance), as (name, check, what it says).
 FIGURES = [
@@ -180,7 +181,7 @@ def prepare_database(url: str | None, folder: Path) -> tuple[str, callable]:
     import psycopg2
 
     parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "careguide_bench"
+    name = BENCH_DATABASE  # always its own, whatever the URL names: it is dropped at the end
     admin = psycopg2.connect(
         host=parts.hostname, port=parts.port or 5432, user=parts.username, dbname="postgres"
     )
@@ -391,7 +392,7 @@ def tool_versions() -> dict:
 def run(args) -> dict:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
-    small, large = (50, 300) if args.smoke else (1_000, 100_000)
+    small, large = (120, 400) if args.smoke else (1_000, 100_000)
     results: dict = {}
     with ExitStack() as stack:
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="careguide-bench-")))
@@ -521,7 +522,7 @@ def main(argv=None) -> int:
     parser.add_argument("--deep-pages", type=int, default=20)
     args = parser.parse_args(argv)
     if args.smoke:
-        args.duration, args.connections, args.deep_pages = 1, 4, 3
+        args.duration, args.connections, args.deep_pages = 1, 4, 2
     if not 1 <= args.duration <= 60:
         parser.error("--duration must be 1 to 60 seconds (a bounded run)")
     results = run(args)
