@@ -26,7 +26,13 @@ from assessments.forms import (
     Step,
     error_summary,
 )
-from assessments.models import AuditEntry, Screen, ScreenEvent, idempotency_digest
+from assessments.models import (
+    AuditEntry,
+    Screen,
+    ScreenEvent,
+    forget_status_counts,
+    idempotency_digest,
+)
 from assessments.sources import SOURCES
 
 DRAFT = "screen_draft"  # the answers so far, in the person's session
@@ -383,6 +389,7 @@ def delete_result(request, token: str):
                 action=AuditEntry.Action.DELETED_BY_PERSON, screen_reference=screen.reference
             )
             screen.delete()
+            forget_status_counts()
         if request.session.get(LAST_RESULT) == token:
             del request.session[LAST_RESULT]
         return redirect("assessments:deleted")

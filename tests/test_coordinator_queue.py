@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import Screen, Status
-from tests.answers import criteria
+from assessments.rules import recommend
+from tests.answers import criteria, make_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -145,19 +146,47 @@ def _screens(make_screen, alice, count):
         make_screen(CRISIS if index % 3 == 0 else {}, assigned_to=alice if index % 2 else None)
 
 
-# Session, user, the user's and the group's permissions, the page of rows, the status counts.
-QUEUE_QUERIES = 6
+# Session, user, the user's and the group's permissions, the page of rows; the whole queue's
+# status counts come from the cache once counted, a filtered queue's are counted each time.
+QUEUE_QUERIES = 5
+FILTERED_QUEUE_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [3, 60])
+@pytest.mark.parametrize(
+    ("query", "expected"), [("", QUEUE_QUERIES), ("?urgent=on", FILTERED_QUEUE_QUERIES)]
+)
 def test_it_takes_the_same_number_of_queries_whatever_the_size(
-    alice_client, make_screen, alice, django_assert_num_queries, count
+    alice_client, make_screen, alice, django_assert_num_queries, count, query, expected
 ):
     _screens(make_screen, alice, count)
-    alice_client.get(QUEUE)  # a session already seen this minute: no session write below
-    with django_assert_num_queries(QUEUE_QUERIES):
-        r = alice_client.get(QUEUE)
-    assert len(r.context["screens"]) == min(count, 50)
+    alice_client.get(QUEUE + query)  # a session seen this minute, counts cached: as all day
+    with django_assert_num_queries(expected):
+        r = alice_client.get(QUEUE + query)
+    assert len(r.context["screens"]) == min(count if not query else (count + 2) // 3, 50)
+
+
+def _count(response, status: str) -> int:
+    return next(
+        link["count"] for link in response.context["status_links"] if link["label"] == status
+    )
+
+
+def test_the_cached_counts_follow_every_change(
+    alice_client, make_screen, django_capture_on_commit_callbacks
+):
+    screen = make_screen()
+    assert _count(alice_client.get(QUEUE), "New") == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        Screen.objects.submit(recommend(make_answers()), {}, idempotency_key=None)  # one more
+    assert _count(alice_client.get(QUEUE), "New") == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        alice_client.post(
+            f"/coordinator/screens/{screen.reference}/status/",
+            {"version": screen.version, "status": "in_review"},
+        )
+    r = alice_client.get(QUEUE)
+    assert (_count(r, "New"), _count(r, "In review")) == (1, 1)
 
 
 def test_it_never_loads_the_answers_for_the_list(alice_client, make_screen):

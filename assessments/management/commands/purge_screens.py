@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from assessments.models import AuditEntry, Screen
+from assessments.models import AuditEntry, Screen, forget_status_counts
 
 
 class Command(BaseCommand):
@@ -18,6 +18,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             _, per_model = Screen.objects.older_than(settings.RETENTION_DAYS).delete()
             deleted = per_model.get(Screen._meta.label, 0)
+            forget_status_counts()
             tokens_cleared = (
                 Screen.objects.older_than(settings.RESULT_LINK_DAYS)
                 .filter(result_token__isnull=False)

@@ -7,7 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments import rules
-from assessments.models import STATUS_MOVES, OverrideReason, Screen, ScreenEvent, Status
+from assessments.models import (
+    STATUS_MOVES,
+    OverrideReason,
+    Screen,
+    ScreenEvent,
+    Status,
+    forget_status_counts,
+)
 
 DEMO_USERNAME = "coordinator"
 DEMO_PASSWORD = "careguide-demo-2026"  # noqa: S105 (a documented demo login, for make run)
@@ -156,6 +163,7 @@ class Command(BaseCommand):
                 pending_events.append(self._follow_up(screen, rng, coordinator, now))
                 screens.append(screen)
             Screen.objects.bulk_create(screens, batch_size=BATCH)
+            forget_status_counts()
             if not screens[0].pk:  # SQLite before 3.35 returns no ids
                 by_reference = dict(
                     Screen.objects.filter(
