@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,6 +34,7 @@ from assessments.models import (
     idempotency_digest,
 )
 from assessments.sources import SOURCES
+from careguide.views import RETRY_AFTER_SECONDS
 
 DRAFT = "screen_draft"  # the answers so far, in the person's session
 LAST_RESULT = "screen_result"  # the token of the screen this browser submitted last
@@ -175,6 +176,30 @@ def step(request, slug: str):
     current = STEPS_BY_SLUG.get(slug)
     if current is None:
         raise Http404("No such step")
+    try:
+        return _step(request, current)
+    except (OperationalError, InterfaceError):
+        if request.method != "POST":
+            raise  # handler500 answers 503 with the crisis line
+        # The answers so far live in the database's sessions: keep what was just typed here.
+        data = {name: request.POST.getlist(name) for name in current.form_class.base_fields}
+        response = render(
+            request,
+            "assessments/step.html",
+            {
+                "step": current,
+                "form": _form(current.form_class, initial=_initial(current, data)),
+                "number": STEPS.index(current) + 1,
+                "total": len(STEPS),
+                "unsaved": True,
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+
+def _step(request, current: Step):
     draft = _get_draft(request, create=True)
     index = STEPS.index(current)
     from_check = request.GET.get("from") == "check"

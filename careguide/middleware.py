@@ -2,6 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
+from django.db import InterfaceError, OperationalError
 from django.utils.cache import add_never_cache_headers
 
 # Unix times kept in a logged-in session.
@@ -28,6 +29,15 @@ def _session_expired(session, now: float) -> bool:
     return idle > settings.SESSION_IDLE_MINUTES * 60 or age > settings.SESSION_MAX_HOURS * 3600
 
 
+def _logged_in(request) -> bool:
+    """Whether the session holds a login; False when the session's database is down, so the
+    view decides what to answer (a self-screen step keeps what was typed; the rest is 503)."""
+    try:
+        return SESSION_KEY in request.session
+    except (OperationalError, InterfaceError):
+        return False
+
+
 class SessionLimitsMiddleware:
     """Log a user out after SESSION_IDLE_MINUTES idle or SESSION_MAX_HOURS in all.
 
@@ -39,13 +49,13 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if SESSION_KEY in request.session and _session_expired(request.session, time.time()):
+        if _logged_in(request) and _session_expired(request.session, time.time()):
             logout(request)  # flushes the session: its key and contents are gone
 
         response = self.get_response(request)
 
         # Checked again: the view may just have logged someone in or out.
-        if SESSION_KEY in request.session:
+        if _logged_in(request):
             now = int(time.time())
             request.session.setdefault(LOGGED_IN_AT, now)
             if now - request.session.get(SEEN_AT, 0) >= SEEN_AT_STEP_SECONDS:

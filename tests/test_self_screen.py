@@ -298,3 +298,25 @@ def test_an_urgent_screen_from_the_form_emails_the_coordinators_once(
         client.post("/screen/check/")
         client.post("/screen/check/")
     assert [m.subject for m in mailoutbox] == [f"Urgent screen {Screen.objects.get().reference}"]
+
+
+def test_a_step_sent_while_the_database_is_down_keeps_what_was_typed(client):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    client.get("/screen/")
+    data = step_data(STEPS[4], make_answers(housing="temporary", home_safe=False))
+    broken = mock.patch(
+        "django.contrib.sessions.backends.db.SessionStore.load",
+        side_effect=OperationalError("could not connect to server"),
+    )
+    with broken:
+        r = client.post("/screen/home/", data)
+    assert r.status_code == 503 and r["Retry-After"] == "60"
+    assert "We could not save this step just now" in r.text
+    assert re.search(r'value="temporary"[^>]*checked', r.text)
+    assert re.search(r'value="no"[^>]*id="id_home_safe_1"[^>]*checked', r.text)
+    assert "could not connect" not in r.text
+    # Back up: the same post goes through.
+    assert client.post("/screen/home/", data).status_code == 302
