@@ -200,3 +200,12 @@ def test_the_export_link_carries_the_current_filters(alice_client, make_screen):
     make_screen()
     r = alice_client.get(QUEUE, {"level": "iop", "urgent": "on", "page": "2"})
     assert 'href="/coordinator/export/?level=iop&amp;urgent=on"' in r.text
+
+
+def test_each_row_links_to_its_screen_with_its_time_and_status(alice_client, make_screen):
+    screen = make_screen(status="in_review")
+    r = alice_client.get(QUEUE)
+    assert f'<a href="/coordinator/screens/{screen.reference}/">{screen.reference}</a>' in r.text
+    received = timezone.localtime(screen.created_at)
+    assert f'<time datetime="{received.isoformat(timespec="seconds")}"' in r.text
+    assert "<td>In review</td>" in r.text
