@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, TextField
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -450,8 +451,16 @@ def _yes_no(value) -> str:
     return "yes" if value else "no"
 
 
-def _joined(value) -> str:
-    return ";".join(value)
+def _flags(text) -> str:
+    # The flags list as the database's JSON text, e.g. ["crisis", "low_signs"]: our own codes,
+    # so no quotes or commas inside; read as text, it skips a json.loads a row.
+    return ";".join(part.strip(' "') for part in text[1:-1].split(",")) if len(text) > 2 else ""
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 # Columns whose values are our own codes (choices, references) go out as they are; free text
@@ -461,7 +470,8 @@ _AS_IS = frozenset(
     {"reference", "level", "override_level", "override_reason", "severity", "detox_need"}
     | {"home_stability", "status", "preferred_contact"}
 )
-_BY_COLUMN = {"urgent": _yes_no, "contact_requested": _yes_no, "flags": _joined}
+_BY_COLUMN = {"urgent": _yes_no, "contact_requested": _yes_no, "flags": _flags}
+_TEXT = frozenset({"first_name", "phone", "email", "best_time", "assigned_to__username"})
 _TIMES = frozenset({"created_at", "first_contacted_at", "consent_at"})
 
 
@@ -471,10 +481,12 @@ def _converters(names) -> list:
     def when(value) -> str:
         return "" if value is None else value.astimezone(tz).isoformat(timespec="seconds")
 
-    return [
-        None if name in _AS_IS else when if name in _TIMES else _BY_COLUMN.get(name, _cell)
-        for name in names
-    ]
+    def converter(name):
+        if name in _TIMES:
+            return when
+        return _text if name in _TEXT else _BY_COLUMN.get(name, _cell)
+
+    return [(index, converter(name)) for index, name in enumerate(names) if name not in _AS_IS]
 
 
 def _csv_chunks(header: list[str], converters: list, rows):
@@ -485,12 +497,10 @@ def _csv_chunks(header: list[str], converters: list, rows):
     writer.writerow(header)
     batch = []
     for row in rows:
-        batch.append(
-            [
-                value if convert is None else convert(value)
-                for convert, value in zip(converters, row, strict=True)
-            ]
-        )
+        row = list(row)
+        for index, convert in converters:  # only the columns that need it
+            row[index] = convert(row[index])
+        batch.append(row)
         if len(batch) == EXPORT_CHUNK_ROWS:
             writer.writerows(batch)
             batch.clear()
@@ -516,7 +526,11 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
             "contact_details": with_contact,
         },
     )
-    rows = screens.values_list(*(name for name, _label in columns))
+    # The flags as the database's JSON text: see _flags.
+    screens = screens.annotate(flags_text=Cast("flags", TextField()))
+    rows = screens.values_list(
+        *("flags_text" if name == "flags" else name for name, _label in columns)
+    )
     response = StreamingHttpResponse(
         _csv_chunks(
             [str(label) for _name, label in columns],
