@@ -1,5 +1,6 @@
 import csv
 import io
+from datetime import UTC
 
 import pytest
 
@@ -85,3 +86,32 @@ def test_it_yields_many_rows_per_chunk(alice_client, make_screen, monkeypatch):
     chunks = list(r.streaming_content)
     assert len(chunks) == 3  # rows 1-2 (with the notice and header), 3-4, then 5
     assert len(_rows(b"".join(chunks).decode())) == 7
+
+
+def test_every_column_comes_out_in_words_people_can_read(client, exporter, make_screen):
+    from datetime import datetime
+
+    client.force_login(exporter)
+    at = datetime(2026, 11, 2, 15, 4, 5, tzinfo=UTC)
+    make_screen(
+        {"self_harm_thoughts": True, "withdrawal_complications": True},
+        created_at=at,
+        contact_requested=True,
+        first_name="=Robin",
+        email="r@example.com",
+        preferred_contact="email",
+        best_time="",
+        consent_at=at,
+    )
+    _r, body = _download(client)
+    header, row = _rows(body)[1:]
+    got = dict(zip(header, row, strict=True))
+    assert got["Received"] == "2026-11-02T10:04:05-05:00"  # the centre's time zone
+    assert got["Consent given"] == "2026-11-02T10:04:05-05:00"
+    assert got["First contacted"] == ""
+    assert got["Flags"] == "crisis;detox_first;low_signs"
+    assert got["Urgent"] == "yes" and got["Contact requested"] == "yes"
+    assert got["First name"] == "'=Robin"  # never a formula
+    assert got["Recommended level"] == "inpatient" and got["Status"] == "new"
+    assert got["Assigned to"] == "" and got["Phone"] == "" and got["Best time"] == ""
+    assert got["Preferred contact"] == "email"
