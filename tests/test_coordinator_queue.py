@@ -145,8 +145,9 @@ def _screens(make_screen, alice, count):
         make_screen(CRISIS if index % 3 == 0 else {}, assigned_to=alice if index % 2 else None)
 
 
-# Session, user, the user's and the group's permissions, the page of rows, the status counts.
-QUEUE_QUERIES = 6
+# Session, user, the two-factor device, the user's and the group's permissions, the page of
+# rows, the status counts.
+QUEUE_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [3, 60])

@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Screen
 from assessments.rules import recommend
@@ -33,10 +35,18 @@ def screens():
 
 
 def _log_in(page):
+    """Password, then the code of alice's authenticator app (the tests run with 2FA required)."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=User.objects.get(username="alice"), defaults={"name": "phone", "confirmed": True}
+    )
     page.goto(page.base_url + "/coordinator/login/")
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/coordinator/two-factor/?next=*")
+    code = str(TOTP(device.bin_key).token()).zfill(6)
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_label("Code from your authenticator app").press("Enter")
     page.wait_for_url("**/coordinator/")
 
 
