@@ -43,6 +43,12 @@ REVIEW = "assessments.review_screen"
 EXPORT_CONTACT = "assessments.export_contact"
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What 42 CFR part 2 asks to open every disclosure with: the CSV export and a printed screen.
+NOTICE = gettext_lazy(
+    "CONFIDENTIAL: these records are protected by federal confidentiality rules (42 CFR part "
+    "2). Do not share them further without the person's written consent or as those rules "
+    "allow."
+)
 
 
 def coordinator_required(view, *, two_factor: bool = True):
@@ -393,6 +399,7 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
             "drives": _what_drives_it(screen),
             "events": events,
             "assignee": _person(screen.assigned_to) if screen.assigned_to else "",
+            "notice": NOTICE,
             **action_forms,
         },
         status=status,
@@ -496,11 +503,6 @@ override_level = _action(forms.OverrideForm, _override)
 
 # --- Export -------------------------------------------------------------------------------
 
-NOTICE = gettext_lazy(
-    "CONFIDENTIAL: these records are protected by federal confidentiality rules (42 CFR part "
-    "2). Do not share them further without the person's written consent or as those rules "
-    "allow."
-)
 EXPORT_COLUMNS = (
     ("reference", gettext_lazy("Reference")),
     ("created_at", gettext_lazy("Received")),
