@@ -50,6 +50,25 @@ def _log_in(page):
     page.wait_for_url("**/coordinator/")
 
 
+def test_a_first_login_sets_up_two_factor_in_the_browser(open_page, screens):
+    page = open_page("/coordinator/login/", width=375)
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/coordinator/two-factor/setup/?next=*")
+    assert page.locator(".otp-qr svg").is_visible()  # inline SVG: no CSP violation
+    assert_accessible(page)
+    assert_fits_a_phone(page)
+    shoot(page, "coordinator-two-factor-setup")
+    device = TOTPDevice.objects.get(user__username="alice")
+    page.get_by_label("Code from your authenticator app").fill(
+        str(TOTP(device.bin_key).token()).zfill(6)
+    )
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url("**/coordinator/")
+    assert page.get_by_text("Two-factor login is set up.").is_visible()
+
+
 def test_the_login_page_is_accessible_and_fits_a_phone(open_page):
     page = open_page("/coordinator/login/")
     assert_accessible(page)
