@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "assessments",
     "coordinator",
 ]
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "careguide.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -163,6 +167,10 @@ AXES_LOCKOUT_CALLABLE = "careguide.views.locked_out"
 # How many proxies of ours stand in front of the app (see careguide.middleware.client_ip).
 PROXY_COUNT = envint("PROXY_COUNT", "0")
 AXES_CLIENT_IP_CALLABLE = "careguide.middleware.client_ip"
+
+# Two-factor login (TOTP) for the workspace; off in debug so make run's demo login works.
+COORDINATOR_2FA_REQUIRED = envbool("COORDINATOR_2FA_REQUIRED", "False" if DEBUG else "True")
+OTP_TOTP_ISSUER = "CareGuide"
 
 # Coordinators' sessions (see careguide.middleware); a patient's anonymous session is not cut.
 SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", "15")

@@ -4,8 +4,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import rules
 from assessments.models import OverrideReason, Status
@@ -23,6 +25,50 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("login", _("Log in")))
+
+
+class TwoFactorForm(forms.Form):
+    """A code from the coordinator's authenticator app, checked against their TOTP device.
+
+    The device counts wrong codes and refuses further tries for 1, 2, 4 ... seconds after
+    each (django-otp's throttling), so codes cannot be guessed at speed.
+    """
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        help_text=_("Six digits. A new code appears every 30 seconds."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, device: TOTPDevice, submit_label, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("verify", submit_label))
+
+    def clean_code(self):
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isascii() and code.isdigit() and len(code) == self.device.digits):
+            raise forms.ValidationError(_("Enter the six digits your app shows."))
+        # Locked, so two tries at once cannot both use one code; the failure count it records
+        # must be committed, so the error is raised after the transaction.
+        with transaction.atomic():
+            device = TOTPDevice.objects.select_for_update().get(pk=self.device.pk)
+            allowed, _why = device.verify_is_allowed()
+            verified = allowed and device.verify_token(code)
+        if not allowed:
+            raise forms.ValidationError(
+                _("Too many wrong codes in a row. Wait a few seconds, then try the new code.")
+            )
+        if not verified:
+            raise forms.ValidationError(
+                _("That code is not right, or it has expired. Try the code your app shows now.")
+            )
+        self.device = device
+        return code
 
 
 class QueueFilterForm(forms.Form):

@@ -19,6 +19,9 @@ urlpatterns = [
     path("screens/<str:code>/status/", views.change_status, name="change_status"),
     path("screens/<str:code>/note/", views.add_note, name="add_note"),
     path("screens/<str:code>/override/", views.override_level, name="override_level"),
+    # The second factor, after the password: logged in, not yet verified.
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     # Signing in and out: open to anyone, in the workspace's look.
     path(
         "login/",

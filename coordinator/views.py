@@ -1,8 +1,13 @@
 import csv
 import io
+from base64 import b32encode
 from datetime import datetime, time, timedelta
-from functools import wraps
+from functools import partial, wraps
+from urllib.parse import urlencode
 
+import django_otp
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,10 +18,13 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import rules
 from assessments.models import (
@@ -38,18 +46,34 @@ REVIEW = "assessments.review_screen"
 EXPORT_CONTACT = "assessments.export_contact"
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What 42 CFR part 2 asks to open every disclosure with: the CSV export and a printed screen.
+NOTICE = gettext_lazy(
+    "CONFIDENTIAL: these records are protected by federal confidentiality rules (42 CFR part "
+    "2). Do not share them further without the person's written consent or as those rules "
+    "allow."
+)
 
 
-def coordinator_required(view):
-    """The workspace's access rule: log in, hold review_screen, and nothing is cached."""
+def coordinator_required(view, *, two_factor: bool = True):
+    """The workspace's access rule: log in, hold review_screen, pass the second factor when
+    COORDINATOR_2FA_REQUIRED, and nothing is cached.
+
+    two_factor=False only for the pages where the second factor is set up or given.
+    """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.has_perm(REVIEW):
             raise PermissionDenied
+        if two_factor and settings.COORDINATOR_2FA_REQUIRED and not request.user.is_verified():
+            return _to_second_factor(request)
         return view(request, *args, **kwargs)
 
     return never_cache(login_required(wrapper))
+
+
+# The pages that lead to the second factor: logged in and a coordinator, not yet verified.
+before_second_factor = partial(coordinator_required, two_factor=False)
 
 
 def _get_screen_for_coordinator(request: HttpRequest, code: str) -> Screen:
@@ -63,6 +87,100 @@ def _get_screen_for_coordinator(request: HttpRequest, code: str) -> Screen:
     except Screen.DoesNotExist:
         pass
     raise Http404(_("No screen has this reference."))
+
+
+# --- Two-factor login (TOTP) ----------------------------------------------------------------
+
+
+def _confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+
+
+def _to_second_factor(request: HttpRequest) -> HttpResponse:
+    """To the code page, or to set up an app first; back to this page after (a GET only)."""
+    name = "two_factor_verify" if _confirmed_device(request.user) else "two_factor_setup"
+    url = reverse(f"coordinator:{name}")
+    if request.method == "GET":  # an action's URL takes only a POST: after it, the queue
+        url += "?" + urlencode({"next": request.get_full_path()})
+    return redirect(url)
+
+
+def _next_url(request: HttpRequest) -> str:
+    url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse("coordinator:queue")
+
+
+def _with_next(request: HttpRequest) -> str:
+    """The page to go on to, passed along from one two-factor page to the other."""
+    return "?" + urlencode({"next": request.GET["next"]}) if "next" in request.GET else ""
+
+
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> HttpResponse:
+    request.session.cycle_key()  # more rights for this session: a new key, as at login
+    django_otp.login(request, device)
+    return redirect(_next_url(request))
+
+
+def _qr_code(data: str) -> str:
+    """The setup link as an inline SVG QR code: plain attributes, no style= (the CSP)."""
+    svg = segno.make(data, error="m").svg_inline(
+        scale=4, border=4, light="#fff", title=_("QR code of the setup link")
+    )
+    # segno draws the data as path coordinates and escapes the title: no markup gets through.
+    return mark_safe(svg)  # noqa: S308  # nosec B308 B703
+
+
+@before_second_factor
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Set up a first authenticator app: its secret, then a first code to confirm it."""
+    if _confirmed_device(request.user):
+        # A password alone never replaces a device: with one, this page is not for you.
+        if request.user.is_verified():
+            return redirect(_next_url(request))
+        return redirect(reverse("coordinator:two_factor_verify") + _with_next(request))
+    device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=request.user, name="Authenticator app", confirmed=False
+        )
+    data = request.POST if request.method == "POST" else None
+    form = forms.TwoFactorForm(data, device=device, submit_label=_("Confirm"))
+    if form.is_valid():
+        form.device.confirmed = True
+        form.device.save(update_fields=["confirmed"])
+        messages.success(request, _("Two-factor login is set up."))
+        return _second_factor_passed(request, form.device)
+    return render(
+        request,
+        "coordinator/two_factor_setup.html",
+        {
+            "form": form,
+            "secret": b32encode(device.bin_key).decode(),
+            "config_url": device.config_url,
+            "qr_code": _qr_code(device.config_url),
+        },
+    )
+
+
+@before_second_factor
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of logging in: a code from the coordinator's app."""
+    if request.user.is_verified():
+        return redirect(_next_url(request))
+    device = _confirmed_device(request.user)
+    if device is None:
+        return redirect(reverse("coordinator:two_factor_setup") + _with_next(request))
+    data = request.POST if request.method == "POST" else None
+    form = forms.TwoFactorForm(data, device=device, submit_label=_("Verify"))
+    if form.is_valid():
+        return _second_factor_passed(request, form.device)
+    return render(request, "coordinator/two_factor_verify.html", {"form": form})
 
 
 # --- The queue ---------------------------------------------------------------------------
@@ -298,6 +416,7 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
             "drives": _what_drives_it(screen),
             "events": events,
             "assignee": _person(screen.assigned_to) if screen.assigned_to else "",
+            "notice": NOTICE,
             **action_forms,
         },
         status=status,
@@ -403,11 +522,6 @@ override_level = _action(forms.OverrideForm, _override)
 
 # --- Export -------------------------------------------------------------------------------
 
-NOTICE = gettext_lazy(
-    "CONFIDENTIAL: these records are protected by federal confidentiality rules (42 CFR part "
-    "2). Do not share them further without the person's written consent or as those rules "
-    "allow."
-)
 EXPORT_COLUMNS = (
     ("reference", gettext_lazy("Reference")),
     ("created_at", gettext_lazy("Received")),

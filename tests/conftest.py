@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.http import HttpRequest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Screen
 from assessments.rules import recommend
@@ -111,8 +113,32 @@ def bob(db):
     return User.objects.create_user("bob", "bob@example.org", PASSWORD)
 
 
+def log_in_verified(client, user) -> TOTPDevice:
+    """Logs user in with both factors passed, as the two-factor pages leave a session."""
+    client.force_login(user)
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
 @pytest.fixture
 def alice_client(client, alice):
+    log_in_verified(client, alice)
+    return client
+
+
+@pytest.fixture
+def exporter_client(client, exporter):
+    log_in_verified(client, exporter)
+    return client
+
+
+@pytest.fixture
+def unverified_client(client, alice):
+    """Alice after her password only: with COORDINATOR_2FA_REQUIRED, sent to the code page."""
     client.force_login(alice)
     return client
 

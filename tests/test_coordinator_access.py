@@ -4,6 +4,9 @@ import re
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from assessments.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +30,8 @@ def _coordinator_url_names(patterns=None, namespace=""):
             yield pattern.name, tuple(pattern.pattern.converters)
 
 
+# Logged in and a coordinator, but before the second factor: where it is set up or given.
+SECOND_FACTOR = {"two_factor_setup", "two_factor_verify"}
 PROTECTED = sorted(
     (name, kwargs) for name, kwargs in _coordinator_url_names() if name not in PUBLIC
 )
@@ -41,6 +46,7 @@ def test_the_walk_finds_every_workspace_view():
     names = {name for name, _kwargs in PROTECTED}
     assert {"queue", "screen", "export", "dashboard", "change_status"} <= names
     assert {name for name, _kwargs in _coordinator_url_names()} >= PUBLIC
+    assert names >= SECOND_FACTOR
 
 
 @pytest.mark.parametrize(("name", "kwargs"), [pytest.param(*url, id=url[0]) for url in PROTECTED])
@@ -51,6 +57,10 @@ def test_every_workspace_url_obeys_the_access_rule(request, make_screen, persona
     url = _url(name, kwargs, screen)
     if persona == "alice_client":
         r = client.get(url)
+        if name in SECOND_FACTOR:  # already verified: on to the queue
+            assert r.status_code == 302
+            assert r.url == reverse("coordinator:queue")
+            return
         assert r.status_code in (200, 405)  # 405: an action, which only takes a POST
         assert "no-store" in r["Cache-Control"]
         if r.status_code == 200 and not r.streaming:
@@ -68,6 +78,37 @@ def test_every_workspace_url_obeys_the_access_rule(request, make_screen, persona
             assert r.status_code == 403
     screen.refresh_from_db()
     assert screen.version == 1 and not screen.events.exists()
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [pytest.param(*url, id=url[0]) for url in PROTECTED])
+@pytest.mark.parametrize("has_device", [False, True])
+def test_an_unverified_coordinator_is_sent_to_the_second_factor(
+    unverified_client, alice, settings, make_screen, has_device, name, kwargs
+):
+    settings.COORDINATOR_2FA_REQUIRED = True
+    if has_device:
+        TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
+    screen = make_screen()
+    url = _url(name, kwargs, screen)
+    expected = reverse(
+        "coordinator:two_factor_verify" if has_device else "coordinator:two_factor_setup"
+    )
+    if name in SECOND_FACTOR:
+        r = unverified_client.get(url)
+        if name == ("two_factor_verify" if has_device else "two_factor_setup"):
+            assert r.status_code == 200
+        else:  # the other of the two pages sends on to this one
+            assert r.status_code == 302 and r.url.startswith(expected)
+        assert "no-store" in r["Cache-Control"]
+        return
+    for method in (unverified_client.get, unverified_client.post):
+        r = method(url, {"version": screen.version})
+        assert r.status_code == 302
+        assert r.url.startswith(expected)
+        assert "no-store" in r["Cache-Control"]
+    screen.refresh_from_db()
+    assert screen.version == 1 and not screen.events.exists()
+    assert not AuditEntry.objects.exists()  # not even "viewed"
 
 
 @pytest.mark.parametrize("name", ["login", "password_reset", "password_reset_done"])

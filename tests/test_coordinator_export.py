@@ -50,19 +50,17 @@ def test_it_leaves_out_contact_details_without_the_export_permission(alice_clien
     assert "Robin" not in body and "555-0142" not in body
 
 
-def test_it_includes_contact_details_with_the_export_permission(client, exporter, make_screen):
-    client.force_login(exporter)
+def test_it_includes_contact_details_with_the_export_permission(exporter_client, make_screen):
     make_screen(contact_requested=True, first_name="Robin", phone="555-0142")
-    _r, body = _download(client)
+    _r, body = _download(exporter_client)
     header, row = _rows(body)[1:]
     assert dict(zip(header, row, strict=True))["Phone"] == "555-0142"
     assert dict(zip(header, row, strict=True))["First name"] == "Robin"
 
 
-def test_it_defuses_spreadsheet_formulas(client, exporter, make_screen):
-    client.force_login(exporter)
+def test_it_defuses_spreadsheet_formulas(exporter_client, make_screen):
     make_screen(contact_requested=True, first_name="=HYPERLINK(1)", best_time="+1 call")
-    _r, body = _download(client)
+    _r, body = _download(exporter_client)
     header, row = _rows(body)[1:]
     fields = dict(zip(header, row, strict=True))
     assert fields["First name"] == "'=HYPERLINK(1)"
@@ -88,10 +86,10 @@ def test_it_yields_many_rows_per_chunk(alice_client, make_screen, monkeypatch):
     assert len(_rows(b"".join(chunks).decode())) == 7
 
 
-def test_every_column_comes_out_in_words_people_can_read(client, exporter, make_screen):
+def test_every_column_comes_out_in_words_people_can_read(exporter_client, make_screen):
     from datetime import datetime
 
-    client.force_login(exporter)
+    client = exporter_client
     at = datetime(2026, 11, 2, 15, 4, 5, tzinfo=UTC)
     make_screen(
         {"self_harm_thoughts": True, "withdrawal_complications": True},

@@ -16,7 +16,8 @@ def test_the_login_page_is_in_careguides_look(client):
     assert "Skip to main content" in r.text  # base.html
 
 
-def test_a_coordinator_logs_in_to_the_queue(client, alice):
+def test_a_coordinator_logs_in_to_the_queue(client, alice, settings):
+    settings.COORDINATOR_2FA_REQUIRED = False  # with it: tests/test_two_factor.py
     r = client.post("/coordinator/login/", {"username": "alice", "password": PASSWORD})
     assert r.status_code == 302 and r.url == "/coordinator/"
     assert client.get("/coordinator/").status_code == 200

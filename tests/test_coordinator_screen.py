@@ -299,8 +299,9 @@ def test_the_timeline_says_who_did_what(alice_client, make_screen):
     assert "Reason: Insurance or payer. Plan covers IOP." in timeline
 
 
-# Session, user, permissions (user and group), the screen, the access record, the timeline.
-SCREEN_QUERIES = 7
+# Session, user, the two-factor device, permissions (user and group), the screen, the access
+# record, the timeline.
+SCREEN_QUERIES = 8
 
 
 @pytest.mark.parametrize("events", [1, 12])

@@ -10,6 +10,7 @@ from tests.answers import criteria, make_answers
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, shoot
 from tests.e2e.test_self_screen_in_browser import answer_by_pointer
+from tests.e2e.test_workspace_in_browser import log_in
 from tests.screen_flow import step_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,11 +39,8 @@ def test_a_coordinator_finds_the_crisis_screen_first_and_follows_it_up(open_page
     for changes in (criteria(4), criteria(2), {}):
         Screen.objects.submit(recommend(make_answers(**changes)), {}, idempotency_key=None)
 
-    page = open_page("/coordinator/login/")
-    page.get_by_label("Username").fill("casey")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/coordinator/")
+    page = open_page(None)
+    log_in(page, "casey")  # password, then the code from an authenticator app
     first_row = page.locator("tbody tr").first
     assert urgent.reference in first_row.inner_text() and "Urgent" in first_row.inner_text()
     assert_accessible(page)

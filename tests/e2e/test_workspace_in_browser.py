@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Screen
 from assessments.rules import recommend
@@ -32,12 +34,39 @@ def screens():
     return made
 
 
-def _log_in(page):
+def log_in(page, username="alice"):
+    """Password, then the code from the user's authenticator app (tests run with 2FA on)."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=User.objects.get(username=username), defaults={"name": "phone", "confirmed": True}
+    )
     page.goto(page.base_url + "/coordinator/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/coordinator/two-factor/?next=*")
+    code = str(TOTP(device.bin_key).token()).zfill(6)
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_label("Code from your authenticator app").press("Enter")
+    page.wait_for_url("**/coordinator/")
+
+
+def test_a_first_login_sets_up_two_factor_in_the_browser(open_page, screens):
+    page = open_page("/coordinator/login/", width=375)
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/coordinator/two-factor/setup/?next=*")
+    assert page.locator(".otp-qr svg").is_visible()  # inline SVG: no CSP violation
+    assert_accessible(page)
+    assert_fits_a_phone(page)
+    shoot(page, "coordinator-two-factor-setup")
+    device = TOTPDevice.objects.get(user__username="alice")
+    page.get_by_label("Code from your authenticator app").fill(
+        str(TOTP(device.bin_key).token()).zfill(6)
+    )
+    page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/coordinator/")
+    assert page.get_by_text("Two-factor login is set up.").is_visible()
 
 
 def test_the_login_page_is_accessible_and_fits_a_phone(open_page):
@@ -53,7 +82,7 @@ def test_the_login_page_is_accessible_and_fits_a_phone(open_page):
 )
 def test_workspace_pages_are_accessible_and_fit_a_phone(open_page, screens, path, name):
     page = open_page(None)
-    _log_in(page)
+    log_in(page)
     page.goto(page.base_url + (path or f"/coordinator/screens/{screens[0].reference}/"))
     assert page.locator("h1").count() == 1
     assert_accessible(page)
@@ -63,7 +92,7 @@ def test_workspace_pages_are_accessible_and_fit_a_phone(open_page, screens, path
 
 def test_a_coordinator_works_a_screen_without_javascript(open_page, screens):
     page = open_page(None, js=False, width=375)
-    _log_in(page)
+    log_in(page)
     page.get_by_role("link", name=screens[0].reference).click()
     page.get_by_role("button", name="Assign to me").click()
     assert page.get_by_text("Assigned to you.").is_visible()
