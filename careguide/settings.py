@@ -50,7 +50,7 @@ elif not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is False.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "careguide.admin.CareGuideAdminConfig",  # the admin, behind the second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -6,6 +6,8 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from tests.conftest import log_in_verified
+
 pytestmark = pytest.mark.django_db
 
 CRISIS_LINE = ("988", "911", "1-800-662-4357")
@@ -89,14 +91,14 @@ def test_a_missing_page_is_a_404_in_careguides_look(client):
 
 def test_personal_pages_can_forbid_storing_and_nothing_strips_it(client, admin_user):
     # The admin's views use never_cache, as every page with personal data must.
-    client.force_login(admin_user)
+    log_in_verified(client, admin_user)
     r = client.get("/admin/")
     assert r.status_code == 200
     assert "no-store" in r["Cache-Control"]
 
 
 def test_every_page_seen_logged_in_is_not_stored(client, admin_user):
-    client.force_login(admin_user)
+    log_in_verified(client, admin_user)
     r = client.get("/")
     assert "no-store" in r["Cache-Control"]
 

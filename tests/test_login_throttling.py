@@ -88,4 +88,4 @@ def test_client_login_works_in_tests(client, staff):
     # conftest.py hands django-axes the request that Client.login() does not pass.
     assert not client.login(username="sam", password="wrong password")
     assert client.login(username="sam", password=PASSWORD)
-    assert client.get("/admin/").status_code == 200
+    assert client.session["_auth_user_id"] == str(staff.pk)

@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
 
+from tests.conftest import log_in_verified
+
 pytestmark = pytest.mark.django_db
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -48,7 +50,7 @@ def test_the_walk_finds_the_urls():
 def test_every_url_sends_the_security_headers(admin_user, logged_in):
     client = Client(raise_request_exception=False)
     if logged_in:
-        client.force_login(admin_user)
+        log_in_verified(client, admin_user)
     for path in _every_path():
         r = client.get(path, secure=True)
         assert "default-src 'self'" in r["Content-Security-Policy"], path

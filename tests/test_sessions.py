@@ -10,6 +10,8 @@ import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 
+from tests.conftest import log_in_verified
+
 pytestmark = pytest.mark.django_db
 
 MORNING = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -35,7 +37,7 @@ def test_the_session_key_changes_at_login(client, staff, settings):
 
 def test_it_logs_out_after_the_idle_limit(client, staff):
     with time_machine.travel(MORNING, tick=False) as traveller:
-        client.force_login(staff)
+        log_in_verified(client, staff)
         assert _logged_in(client)
         traveller.shift(timedelta(minutes=14))
         assert _logged_in(client)  # activity restarts the idle clock
@@ -51,7 +53,7 @@ def test_it_logs_out_after_the_idle_limit(client, staff):
 def test_the_idle_limit_is_a_setting(client, staff, settings):
     settings.SESSION_IDLE_MINUTES = 5
     with time_machine.travel(MORNING, tick=False) as traveller:
-        client.force_login(staff)
+        log_in_verified(client, staff)
         assert _logged_in(client)
         traveller.shift(timedelta(minutes=6))
         assert not _logged_in(client)
@@ -59,7 +61,7 @@ def test_the_idle_limit_is_a_setting(client, staff, settings):
 
 def test_it_logs_out_after_the_absolute_limit_however_active(client, staff):
     with time_machine.travel(MORNING, tick=False) as traveller:
-        client.force_login(staff)
+        log_in_verified(client, staff)
         for _ in range(8 * 6):  # a request every ten minutes for eight hours
             assert _logged_in(client)
             traveller.shift(timedelta(minutes=10))
@@ -69,7 +71,7 @@ def test_it_logs_out_after_the_absolute_limit_however_active(client, staff):
 
 def test_an_idle_logout_leaves_nothing_of_the_old_session(client, staff, settings):
     with time_machine.travel(MORNING, tick=False) as traveller:
-        client.force_login(staff)
+        log_in_verified(client, staff)
         assert _logged_in(client)
         old_key = client.cookies[settings.SESSION_COOKIE_NAME].value
         traveller.shift(timedelta(hours=1))
@@ -89,7 +91,7 @@ def test_it_does_not_cut_an_anonymous_patients_session(client):
 
 
 def test_a_deactivated_user_loses_access_on_the_next_request(client, staff):
-    client.force_login(staff)
+    log_in_verified(client, staff)
     assert _logged_in(client)
     staff.is_active = False
     staff.save()
@@ -97,7 +99,7 @@ def test_a_deactivated_user_loses_access_on_the_next_request(client, staff):
 
 
 def test_logout_invalidates_the_session(client, staff, settings):
-    client.force_login(staff)
+    log_in_verified(client, staff)
     assert _logged_in(client)
     old_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     r = client.post("/admin/logout/")
@@ -110,7 +112,7 @@ def test_logout_invalidates_the_session(client, staff, settings):
 
 def test_a_busy_coordinator_does_not_cost_a_session_write_per_request(client, staff):
     with time_machine.travel(MORNING, tick=False) as traveller:
-        client.force_login(staff)
+        log_in_verified(client, staff)
         client.get("/admin/")
         saved = Session.objects.get().expire_date
         traveller.shift(timedelta(seconds=30))

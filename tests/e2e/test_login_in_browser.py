@@ -7,6 +7,7 @@ and __Host- cookies: the forms of the other browser tests rely on that too.
 import pytest
 
 from tests.e2e.conftest import shoot
+from tests.e2e.test_workspace_in_browser import log_in, screens  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,10 +21,11 @@ def _log_in(page, password):
     page.click("input[type=submit]")
 
 
-def test_a_coordinator_logs_in_with_host_prefixed_cookies(open_page, staff):
+@pytest.mark.usefixtures("screens")  # alice, a coordinator, and some screens
+def test_a_coordinator_logs_in_with_host_prefixed_cookies(open_page):
     page = open_page(None)
-    _log_in(page, PASSWORD)
-    assert page.url.endswith("/admin/")
+    log_in(page)  # password and code, on the workspace's own pages
+    assert page.url.endswith("/coordinator/")
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
     for name in ("__Host-sessionid", "__Host-csrftoken"):
         assert cookies[name]["secure"] and cookies[name]["httpOnly"], name
