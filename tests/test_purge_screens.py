@@ -86,3 +86,16 @@ def test_it_reports_what_it_did(capsys):
     with time_machine.travel(NOW, tick=False):
         call_command("purge_screens")
     assert "Deleted 1 screens older than 365 days" in capsys.readouterr().out
+
+
+def test_it_deletes_expired_sessions_and_the_unfinished_answers_in_them(client):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(NOW - timedelta(days=2), tick=False):
+        client.post("/screen/about-you/", {"age_group": "65_plus"})
+    with time_machine.travel(NOW - timedelta(hours=1), tick=False):
+        fresh = type(client)()
+        fresh.post("/screen/about-you/", {"age_group": "18_to_64"})
+    assert Session.objects.count() == 2
+    _purge()
+    assert Session.objects.count() == 1  # the one still inside its day

@@ -1,10 +1,11 @@
-"""Retention, run daily from cron: delete old screens and expired result links.
+"""Retention, run daily from cron: delete old screens, expired result links and sessions.
 
 Deleted means gone: the screen row and its events (cascade), not a flag. One audit entry per run
 records the counts, so a run that found nothing is on record too.
 """
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 action=AuditEntry.Action.PURGED,
                 details={"deleted": deleted, "tokens_cleared": tokens_cleared},
             )
+        # Expired sessions hold unfinished answers nobody sent: gone with the rest.
+        call_command("clearsessions")
         self.stdout.write(
             f"Deleted {deleted} screens older than {settings.RETENTION_DAYS} days; "
             f"cleared {tokens_cleared} result links older than {settings.RESULT_LINK_DAYS} days."
