@@ -10,7 +10,7 @@ from tests.answers import criteria, make_answers
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, shoot
 from tests.e2e.test_self_screen_in_browser import answer_by_pointer
-from tests.e2e.test_workspace_in_browser import log_in
+from tests.e2e.test_workspace_in_browser import assign_move_and_note, log_in
 from tests.screen_flow import step_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,15 +48,7 @@ def test_a_coordinator_finds_the_crisis_screen_first_and_follows_it_up(open_page
     assert page.locator("h1").inner_text().strip().endswith(urgent.reference)
     assert_accessible(page)
 
-    page.get_by_role("button", name="Assign to me").click()
-    assert page.get_by_text("Assigned to you.").is_visible()
-    page.get_by_label("New status").select_option("in_review")
-    page.get_by_role("button", name="Change status").click()
-    assert page.get_by_text("Status changed to “In review”.").is_visible()
-    page.locator("#id_note_text").fill("Called at once; safety plan agreed, 988 given.")
-    page.get_by_role("button", name="Add note").click()
-    timeline = page.locator(".timeline")
-    assert timeline.get_by_text("safety plan agreed").is_visible()
+    assign_move_and_note(page, "Called at once; safety plan agreed, 988 given.")
     assert_accessible(page)
     shoot(page, "coordinator-urgent-screen")
 

@@ -90,17 +90,22 @@ def test_workspace_pages_are_accessible_and_fit_a_phone(open_page, screens, path
     shoot(page, f"coordinator-{name}")
 
 
-def test_a_coordinator_works_a_screen_without_javascript(open_page, screens):
-    page = open_page(None, js=False, width=375)
-    log_in(page)
-    page.get_by_role("link", name=screens[0].reference).click()
+def assign_move_and_note(page, note: str) -> None:
+    """On a screen's page: assign it to me, move it to In review, add a note; each one seen."""
     page.get_by_role("button", name="Assign to me").click()
     assert page.get_by_text("Assigned to you.").is_visible()
     page.get_by_label("New status").select_option("in_review")
     page.get_by_role("button", name="Change status").click()
     assert page.get_by_text("Status changed to “In review”.").is_visible()
-    page.locator("#id_note_text").fill("Called, no answer.")
+    page.locator("#id_note_text").fill(note)
     page.get_by_role("button", name="Add note").click()
-    assert page.locator(".timeline").get_by_text("Called, no answer.").is_visible()
+    assert page.locator(".timeline").get_by_text(note).is_visible()
+
+
+def test_a_coordinator_works_a_screen_without_javascript(open_page, screens):
+    page = open_page(None, js=False, width=375)
+    log_in(page)
+    page.get_by_role("link", name=screens[0].reference).click()
+    assign_move_and_note(page, "Called, no answer.")
     page.get_by_role("button", name="Log out alice").click()
     page.wait_for_url("**/coordinator/login/")
