@@ -244,27 +244,6 @@ def _bad_choice(field: Field) -> str:
     return MSG_CHOICE.format(choices=", ".join(CHOICES[field.name]))
 
 
-# Each field's check, flattened for the hot path: (name, kind, allowed values, min, max).
-_CHECKS = tuple(
-    (f.name, f.kind, frozenset(CHOICES.get(f.name, ())), f.minimum, f.maximum) for f in FIELDS
-)
-
-
-def _valid(kind: str, value: Any, allowed: frozenset, minimum: int, maximum: int) -> bool:
-    if kind == "bool":
-        return type(value) is bool
-    if kind == "int":
-        return type(value) is int and minimum <= value <= maximum
-    if kind == "choice":
-        return isinstance(value, str) and value in allowed
-    return (
-        type(value) is list
-        and bool(value)
-        and all(isinstance(item, str) and item in allowed for item in value)
-        and len(set(value)) == len(value)
-    )
-
-
 def validate(answers: Any) -> dict[str, Any]:
     """Returns the answer fields alone, or raises InvalidAnswers with every problem at once."""
     if not isinstance(answers, Mapping):
@@ -300,8 +279,14 @@ def validate(answers: Any) -> dict[str, Any]:
     return cleaned
 
 
-_BOOL_NAMES = tuple(name for name, kind, *_rest in _CHECKS if kind == "bool")
-_OTHER_CHECKS = tuple(check for check in _CHECKS if check[1] != "bool")
+# The fast path's checks, flattened: the yes/no fields' names, and the rest as
+# (name, kind, allowed values, min, max).
+_BOOL_NAMES = tuple(f.name for f in FIELDS if f.kind == "bool")
+_OTHER_CHECKS = tuple(
+    (f.name, f.kind, frozenset(CHOICES.get(f.name, ())), f.minimum, f.maximum)
+    for f in FIELDS
+    if f.kind != "bool"
+)
 _JUST_BOOL, _JUST_STR = {bool}, {str}
 _ALL_FIELDS = itemgetter(*FIELD_NAMES)
 _BOOL_FIELDS = itemgetter(*_BOOL_NAMES)
@@ -310,16 +295,16 @@ _BOOL_FIELDS = itemgetter(*_BOOL_NAMES)
 def _validate_each(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Every field on its own: finds all the problems at once, naming each field."""
     cleaned, errors = {}, {}
-    for name, kind, allowed, minimum, maximum in _CHECKS:
-        value = answers.get(name)
+    for field in FIELDS:
+        value = answers.get(field.name)
         if value is None:
-            errors[name] = [MSG_REQUIRED]
-        elif not _valid(kind, value, allowed, minimum, maximum):
-            errors[name] = _field_errors(FIELDS_BY_NAME[name], value)
-        elif kind == "choices":
-            cleaned[name] = [str(item) for item in value]
+            errors[field.name] = [MSG_REQUIRED]
+        elif messages := _field_errors(field, value):
+            errors[field.name] = messages
+        elif field.kind == "choices":
+            cleaned[field.name] = [str(item) for item in value]
         else:
-            cleaned[name] = str(value) if kind == "choice" else value
+            cleaned[field.name] = str(value) if field.kind == "choice" else value
     if errors:
         raise InvalidAnswers(errors)
     return cleaned
