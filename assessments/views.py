@@ -328,11 +328,9 @@ def _screen_for_token(token: str) -> Screen:
 
 
 def _private(response):
-    """A page with personal data: never cached, never indexed, never referred on."""
+    """A page with personal data: never indexed (never cached: never_cache on its views; the
+    token never sent to another site: SECURE_REFERRER_POLICY, for every page)."""
     response["X-Robots-Tag"] = "noindex, nofollow"
-    # same-origin, not no-referrer: with no-referrer Chromium posts forms with Origin: null,
-    # which CSRF protection must refuse.
-    response["Referrer-Policy"] = "same-origin"
     return response
 
 
