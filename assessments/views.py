@@ -426,7 +426,6 @@ def deleted(request):
 # --- The JSON API ------------------------------------------------------------------------
 
 IDEMPOTENCY_KEY_MAX = 255
-CONTACT_TEXT_FIELDS = CONTACT_DETAILS
 CONTACT_BOOL_FIELDS = ("contact_requested", "consent_to_contact")
 
 
@@ -444,7 +443,7 @@ def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
         elif value:
             data[name] = ["yes" if name == "contact_requested" else "on"]
     data.setdefault("contact_requested", ["no"])
-    for name in CONTACT_TEXT_FIELDS:
+    for name in CONTACT_DETAILS:
         value = payload.get(name, "")
         if value is None:
             value = ""
