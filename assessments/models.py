@@ -204,6 +204,9 @@ class Screen(models.Model):
     detox_need = models.CharField(max_length=16, choices=DETOX_CHOICES)
     home_stability = models.CharField(max_length=16, choices=HOME_CHOICES)
     urgent = models.BooleanField(default=False)
+    # A priority population (pregnant, or injects drugs): admitted first under US block-grant
+    # rules (45 CFR 96.126, 96.131); from the result's `priority` flag.
+    priority = models.BooleanField(default=False)
 
     # Contact: stored only when the person asked to be contacted and consented.
     contact_requested = models.BooleanField(default=False)
@@ -214,6 +217,8 @@ class Screen(models.Model):
         max_length=8, choices=PREFERRED_CONTACT_CHOICES, blank=True
     )
     best_time = models.CharField(max_length=100, blank=True)
+    # Safe to leave a voicemail or text that names the center.
+    message_ok = models.BooleanField(default=False)
     consent_to_contact = models.BooleanField(default=False)
     consent_at = models.DateTimeField(null=True, blank=True)
 
@@ -275,6 +280,7 @@ class Screen(models.Model):
             detox_need=rec.profile.detox_need,
             home_stability=rec.profile.home_stability,
             urgent=rec.urgent,
+            priority="priority" in rec.flags,
             **fields,
         )
 
