@@ -10,16 +10,14 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments import rules
+from assessments import questions, rules
 
 LEVEL_CHOICES = [(level.value, info.label) for level, info in rules.LEVELS.items()]
 SEVERITY_CHOICES = [(value.value, value.value) for value in rules.Severity]
 DETOX_CHOICES = [(value.value, value.value) for value in rules.DetoxNeed]
 HOME_CHOICES = [(value.value, value.value) for value in rules.HomeStability]
 PREFERRED_CONTACT_CHOICES = [
-    (rules.PreferredContact.PHONE.value, _("Phone call")),
-    (rules.PreferredContact.TEXT.value, _("Text message")),
-    (rules.PreferredContact.EMAIL.value, _("Email")),
+    (choice.value, choice.text) for choice in questions.BY_NAME["preferred_contact"].choices
 ]
 
 # No 0/O, 1/I/L or U/V pairs: a reference is read out over the phone.
@@ -273,14 +271,14 @@ class Screen(models.Model):
             level=rec.level,
             flags=sorted(rec.flags),
             reasons=[reason.as_dict() for reason in rec.reasons],
-            notes=list(rec.notes),
+            notes=[note.as_dict() for note in rec.notes],
             profile=rec.profile.as_dict(),
             trace=[entry.as_dict() for entry in rec.trace],
             severity=rec.profile.severity,
             detox_need=rec.profile.detox_need,
             home_stability=rec.profile.home_stability,
             urgent=rec.urgent,
-            priority="priority" in rec.flags,
+            priority=rules.Flag.PRIORITY in rec.flags,
             **fields,
         )
 
@@ -289,7 +287,12 @@ class Screen(models.Model):
         return self.override_level or self.level
 
     def get_level_display_label(self) -> str:
-        return rules.Level(self.level).label
+        return rules.LEVELS[rules.Level(self.level)].label
+
+    @property
+    def note_items(self) -> list[dict]:
+        """The stored notes as {"text", "sources"}: ruleset 1 stored each as its text alone."""
+        return [note if isinstance(note, dict) else {"text": note} for note in self.notes]
 
     def allowed_moves(self) -> tuple[str, ...]:
         return STATUS_MOVES[self.status]
@@ -313,6 +316,7 @@ class Screen(models.Model):
             "reasons": list(self.reasons),
             "notes": list(self.notes),
             "profile": dict(self.profile),
+            "schema_version": self.schema_version,
             "ruleset_version": self.ruleset_version,
             "result_url": result_url,
         }

@@ -16,5 +16,7 @@ urlpatterns = [
     path("r/<str:token>/contact/", views.request_call, name="request_call"),
     path("r/<str:token>/delete/", views.delete_result, name="delete_result"),
     path("deleted/", views.deleted, name="deleted"),
-    path("api/v1/screens", views.api_screens, name="api_screens"),
+    path("api/v1/screens", views.api_v1_screens, name="api_v1_screens"),
+    path("api/v2/screens", views.api_screens, name="api_screens"),
+    path("api/v2/schema", views.api_schema, name="api_schema"),
 ]

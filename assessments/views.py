@@ -11,12 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import get_usage
 
-from assessments import rules
+from assessments import policy, questions, rules
 from assessments.forms import (
     CONTACT_DETAILS,
     STEPS,
@@ -25,6 +26,7 @@ from assessments.forms import (
     RequestCallForm,
     Step,
     error_summary,
+    form_value,
 )
 from assessments.models import (
     AuditEntry,
@@ -33,7 +35,7 @@ from assessments.models import (
     forget_status_counts,
     idempotency_digest,
 )
-from assessments.sources import SOURCES
+from assessments.sources import PROVIDER_ARTICLE_IDS, SOURCES
 from careguide.views import RETRY_AFTER_SECONDS
 
 DRAFT = "screen_draft"  # the answers so far, in the person's session
@@ -45,23 +47,40 @@ CONTACT_STEP = STEPS[-1]
 
 
 def how_it_works(request):
+    """The policy in plain words, made from the policy and the questions themselves."""
     return render(
         request,
         "assessments/how_it_works.html",
         {
-            "rules": rules,
-            "rule_table": rules.RULES,
-            "notes": rules.NOTES,
-            "levels": rules.LEVELS.items(),
-            "flag_texts": rules.FLAG_TEXTS.items(),
-            "section_titles": rules.SECTION_TITLES.items(),
-            "sources": SOURCES.values(),
+            "policy": policy,
+            "rules": [(rule, policy.LEVELS[rule.raises_to].label) for rule in policy.RULES],
+            "steps": STEPS,
+            "conditional": [q for q in questions.QUESTIONS if q.asked_when],
+            "profile": [
+                (gettext_lazy("Which answers count"), policy.counted_criteria.text),
+                (gettext_lazy("Using now"), policy.using.text),
+                (gettext_lazy("Signs of withdrawal"), policy.withdrawal_signs.text),
+                (gettext_lazy("Withdrawal at home is not safe when"), policy.unsafe_at_home.text),
+                (gettext_lazy("Detox need"), policy.needs_medical_detox.text),
+                ("", policy.needs_monitored_detox.text),
+                (gettext_lazy("Home stability"), policy.home_stability.text),
+                (gettext_lazy("Using again after care"), policy.relapse_after_care.text),
+                (gettext_lazy("Seen first"), policy.priority_population.text),
+            ],
+            "levels": policy.LEVELS.items(),
+            "flags": [info for info in policy.FLAGS.values() if info.text],
         },
     )
 
 
 def sources(request):
-    return render(request, "assessments/sources.html", {"sources": SOURCES.values()})
+    articles = [SOURCES[source_id] for source_id in PROVIDER_ARTICLE_IDS]
+    references = [s for s in SOURCES.values() if s.id not in PROVIDER_ARTICLE_IDS]
+    return render(
+        request,
+        "assessments/sources.html",
+        {"articles": articles, "references": references},
+    )
 
 
 def home(request):
@@ -138,8 +157,12 @@ def _resume_url(draft: dict) -> str:
     return reverse("assessments:step", args=[step.slug])
 
 
+CRISIS_QUESTIONS = ("self_harm_thoughts", "harm_others_thoughts")
+
+
 def _crisis_answered(draft: dict | None) -> bool:
-    return bool(draft) and draft["steps"].get("health", {}).get("self_harm_thoughts") == ["yes"]
+    health = draft["steps"].get("health", {}) if draft else {}
+    return any(health.get(name) == [form_value(True)] for name in CRISIS_QUESTIONS)
 
 
 def _initial(step: Step, data: dict) -> dict:
@@ -183,12 +206,14 @@ def step(request, slug: str):
             raise  # handler500 answers 503 with the crisis line
         # The answers so far live in the database's sessions: keep what was just typed here.
         data = {name: request.POST.getlist(name) for name in current.form_class.base_fields}
+        form = _form(current.form_class, initial=_initial(current, data))
         response = render(
             request,
             "assessments/step.html",
             {
                 "step": current,
-                "form": _form(current.form_class, initial=_initial(current, data)),
+                "form": form,
+                "questions": _questions(form),
                 "number": STEPS.index(current) + 1,
                 "total": len(STEPS),
                 "unsaved": True,
@@ -216,7 +241,7 @@ def _step(request, current: Step):
         form = _form(current.form_class, data)
         if form.is_valid():
             if from_check or index == len(STEPS) - 1:
-                return redirect(_resume_url(draft))
+                return redirect(_back_to_check(draft, request.GET.get("q"), form))
             return redirect("assessments:step", STEPS[index + 1].slug)
     else:
         stored = draft["steps"].get(current.slug)
@@ -227,6 +252,7 @@ def _step(request, current: Step):
         {
             "step": current,
             "form": form,
+            "questions": _questions(form),
             "number": index + 1,
             "total": len(STEPS),
             "crisis": _crisis_answered(draft),
@@ -236,22 +262,53 @@ def _step(request, current: Step):
     )
 
 
-def _answer_rows(form) -> list[tuple[str, str, str]]:
-    """(field name, question, answer in words) for a valid form, in the order asked."""
+def _back_to_check(draft: dict, changed: str | None, form) -> str:
+    """Check your answers at the row that was changed (or the next step still to answer)."""
+    url = _resume_url(draft)
+    if url == reverse("assessments:check") and changed in form.fields:
+        url += f"#answer-{changed}"
+    return url
+
+
+def _questions(form) -> list[dict]:
+    """Each of a step's fields with what reveals it: the browser shows a conditional question
+    in place only when its condition holds (without JavaScript, every question shows)."""
     rows = []
-    for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        raw = form.data.getlist(name) if _is_multiple(field) else form.data.get(name)
-        if hasattr(field, "choices"):
-            labels = dict(field.choices)
-            picked = raw if _is_multiple(field) else [raw]
-            words = ", ".join(str(labels[v]) for v in picked if v in labels)
-        elif isinstance(value, bool):
-            words = _("Yes") if value else _("No")
-        else:
-            words = "" if value is None else str(value)
-        rows.append((name, field.label, words or _("Not given")))
+    for question in form.step.questions:
+        if question.name not in form.fields:
+            continue
+        reveal = question.reveal
+        rows.append(
+            {
+                "field": form[question.name],
+                "reveal_field": reveal.field if reveal else "",
+                "reveal_values": " ".join(form_value(v) for v in reveal.values) if reveal else "",
+                "condition": reveal.text if question.asked_when else "",
+            }
+        )
     return rows
+
+
+def _answer_rows(form) -> list[tuple[str, str, str]]:
+    """(field name, question, answer in words) for a valid step, as the person was asked it."""
+    data = form.cleaned_data
+    return [
+        (question.name, form.fields[question.name].label, _answer_words(question, data))
+        for question in form.step.questions
+        if question.reveal is None or question.reveal(data)
+    ]
+
+
+def _answer_words(question: questions.Question, data: dict) -> str:
+    value = data.get(question.name)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        picked = [_(question.choice_text(item)) for item in value]
+        return ", ".join(picked) or _(question.none_text)
+    if question.choices and value:
+        return _(question.choice_text(value))
+    return _("Not given") if value in (None, "") else str(value)
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,7 +328,7 @@ def check(request):
             return _too_many(request, retry_after)
         answers = {}
         for step in STEPS[:-1]:
-            answers.update(forms[step.slug].cleaned_data)
+            answers.update(forms[step.slug].answers())
         rec = rules.recommend(answers)
         screen, _created = Screen.objects.submit(
             rec,
@@ -282,8 +339,6 @@ def check(request):
         request.session[LAST_RESULT] = screen.result_token
         return redirect("assessments:result", screen.result_token)
     sections = [(step, _answer_rows(forms[step.slug])) for step in STEPS]
-    if not forms[CONTACT_STEP.slug].cleaned_data["contact_requested"]:
-        sections[-1] = (CONTACT_STEP, sections[-1][1][:1])  # "No", and nothing else kept
     return render(
         request,
         "assessments/check.html",
@@ -349,14 +404,11 @@ def _result_page(request, screen: Screen, call_form=None, status=200):
                 "screen": screen,
                 "level": level,
                 "info": rules.LEVELS[level],
-                "level_sources": [SOURCES[s] for s in rules.LEVELS[level].source_ids],
                 "crisis": rules.Flag.CRISIS in screen.flags,
-                "detox_first": rules.Flag.DETOX_FIRST in screen.flags,
-                "detox_first_text": rules.FLAG_TEXTS[rules.Flag.DETOX_FIRST],
-                "flag_texts": [
-                    rules.FLAG_TEXTS[rules.Flag(flag)]
-                    for flag in screen.flags
-                    if flag not in rules.URGENT_FLAGS
+                "flag_boxes": [
+                    (flag, info)
+                    for flag, info in rules.FLAGS.items()
+                    if flag in screen.flags and flag != rules.Flag.CRISIS
                 ],
                 "not_an_assessment": rules.NOT_AN_ASSESSMENT,
                 "call_form": call_form,
@@ -426,7 +478,7 @@ def deleted(request):
 # --- The JSON API ------------------------------------------------------------------------
 
 IDEMPOTENCY_KEY_MAX = 255
-CONTACT_BOOL_FIELDS = ("contact_requested", "consent_to_contact")
+CONTACT_BOOL_FIELDS = ("contact_requested", "message_ok", "consent_to_contact")
 
 
 def _api_error(status: int, errors: dict[str, list[str]]):
@@ -440,9 +492,15 @@ def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
         value = payload.get(name, False)
         if type(value) is not bool:
             errors[name] = [str(rules.MSG_BOOL)]
-        elif value:
-            data[name] = ["yes" if name == "contact_requested" else "on"]
-    data.setdefault("contact_requested", ["no"])
+        elif name == "consent_to_contact":
+            if value:
+                data[name] = ["on"]
+        else:
+            data[name] = [form_value(value)]
+    message_ok = questions.BY_NAME["message_ok"]
+    if payload.get("message_ok") is True and not message_ok.asked_when(payload):
+        condition = message_ok.asked_when.text
+        errors["message_ok"] = [str(rules.MSG_NOT_ASKED).format(condition=condition)]
     for name in CONTACT_DETAILS:
         value = payload.get(name, "")
         if value is None:
@@ -452,6 +510,25 @@ def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
         else:
             data[name] = [value]
     return data, errors
+
+
+@csrf_exempt  # an API for other systems: no cookies, no session, so no CSRF to forge
+def api_v1_screens(request):
+    """Schema 1 is retired: say where schema 2 is, whatever was sent."""
+    url = reverse("assessments:api_screens")
+    message = _("Version 1 of this API has ended. Send schema-2 answers to %(url)s.") % {
+        "url": url
+    }
+    response = JsonResponse({"errors": {"__all__": [message]}, "successor": url}, status=410)
+    response["Link"] = f'<{url}>; rel="successor-version"'
+    return response
+
+
+@require_GET
+def api_schema(request):
+    """The answers of schema 2 as a JSON Schema (draft 2020-12), from the questions."""
+    schema = questions.json_schema(request.build_absolute_uri())
+    return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
 
 
 @csrf_exempt  # an API for other systems: no cookies, no session, so no CSRF to forge
@@ -482,7 +559,7 @@ def api_screens(request):
     if not isinstance(payload, dict):
         return _api_error(400, {"__all__": [str(rules.MSG_NOT_OBJECT)]})
 
-    known = set(rules.FIELD_NAMES) | set(rules.CONTACT_FIELDS)
+    known = set(rules.ANSWER_NAMES) | set(rules.CONTACT_NAMES)
     errors = {name: [_("Unknown field.")] for name in payload if name not in known}
     try:
         rec = rules.recommend(payload)

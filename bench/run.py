@@ -353,7 +353,7 @@ def measure_recommend(seconds: float) -> dict:
 def measure_transfer(browser) -> dict:
     """The result page and every asset it loads, as sent (compressed where the app compresses)."""
     response, data = browser.request(
-        "POST", "/api/v1/screens", json.dumps(SAMPLE_ANSWERS), {"Content-Type": "application/json"}
+        "POST", "/api/v2/screens", json.dumps(SAMPLE_ANSWERS), {"Content-Type": "application/json"}
     )
     path = urlsplit(json.loads(data)["result_url"]).path
     accept = {"Accept-Encoding": "br, gzip"}
@@ -365,15 +365,16 @@ def measure_transfer(browser) -> dict:
 
 
 SAMPLE_ANSWERS = {
-    "age_group": "18_to_64", "substances": ["alcohol"], "use_days": 12,
+    "age_group": "18_to_64", "pregnant": False, "substances": ["alcohol"], "use_days": 12,
     "lost_control": True, "cant_cut_down": True, "time_spent": False, "craving": True,
     "neglected_duties": True, "relationship_problems": False, "gave_up_activities": False,
     "risky_use": False, "health_problems": False, "tolerance": False, "withdrawal": False,
-    "withdrawal_symptoms": False, "withdrawal_complications": False,
-    "self_harm_thoughts": False, "mental_health": "none", "medical_condition": False,
+    "withdrawal_now": "none", "withdrawal_complications": False, "overdose": False,
+    "injects": False, "self_harm_thoughts": False, "harm_others_thoughts": False,
+    "mental_health": "none", "medical_condition": False,
     "housing": "stable", "home_safe": True, "others_use_at_home": False, "support_person": True,
-    "weekly_hours": "9_to_19", "can_leave_home": True, "recent_higher_care": False,
-    "outpatient_tried": False,
+    "readiness": "ready", "recent_higher_care": False, "tried_before": [],
+    "weekly_hours": "9_to_19", "can_leave_home": True, "transport": True, "mandated": False,
 }  # fmt: skip
 
 
@@ -423,7 +424,7 @@ def run(args) -> dict:
         measure_queue(coordinator, port, args, "small", results)
         results["healthz"] = wrk(port, "/healthz", args, headers=https)
         results["submit"] = wrk(
-            port, "/api/v1/screens", args, "POST", json.dumps(SAMPLE_ANSWERS),
+            port, "/api/v2/screens", args, "POST", json.dumps(SAMPLE_ANSWERS),
             {**https, "Content-Type": "application/json"},
         )  # fmt: skip
         results["step_get"] = wrk(port, "/screen/about-you/", args, headers=patient.headers())
@@ -462,7 +463,7 @@ def run(args) -> dict:
 def report(results: dict, smoke: bool) -> list[tuple[str, bool]]:
     rows = [
         ("reference: /healthz", results["healthz"]),
-        ("submit: POST /api/v1/screens", results["submit"]),
+        ("submit: POST /api/v2/screens", results["submit"]),
         ("step: GET /screen/about-you/", results["step_get"]),
         ("step: POST /screen/about-you/", results["step_post"]),
         (

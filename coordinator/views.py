@@ -343,8 +343,8 @@ def _status_label(status: str) -> str:
 def _what_drives_it(screen: Screen) -> dict | None:
     """The rules that set the level, and the level the answers would get without them."""
     deciding = [reason["rule"] for reason in screen.reasons]
-    if not deciding:
-        return None
+    if not deciding or screen.ruleset_version != rules.RULESET_VERSION:
+        return None  # another ruleset's result is never re-run through this one
     try:
         without_all = rules.level_without(screen.answers, set(deciding))
         each = [
@@ -360,7 +360,6 @@ def _what_drives_it(screen: Screen) -> dict | None:
     return {
         "rules": each,
         "without_all": labels.level_label(without_all),
-        "current_ruleset": screen.ruleset_version == rules.RULESET_VERSION,
     }
 
 
@@ -396,7 +395,7 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
         "coordinator/screen.html",
         {
             "screen": screen,
-            "answers": labels.answers_by_section(screen.answers),
+            "answers": labels.answers_by_section(screen.answers, screen.schema_version),
             "profile": [
                 (_("Severity"), labels.profile_label("severity", screen.severity)),
                 (_("DSM-5 criteria met"), screen.profile.get("criteria_count", "")),
@@ -414,6 +413,7 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
                 for entry in screen.trace
             ],
             "drives": _what_drives_it(screen),
+            "current_ruleset": screen.ruleset_version == rules.RULESET_VERSION,
             "events": events,
             "assignee": _person(screen.assigned_to) if screen.assigned_to else "",
             "notice": NOTICE,

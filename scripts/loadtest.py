@@ -120,7 +120,7 @@ def submit(port: int, key: str, answers: dict, tally: Tally, deadline: float):
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=10)
-            conn.request("POST", "/api/v1/screens", body, headers)
+            conn.request("POST", "/api/v2/screens", body, headers)
             response = conn.getresponse()
             payload = response.read()
             conn.close()
@@ -245,7 +245,7 @@ def wait_until_up(port: int, seconds: float = 30):
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/api/v1/screens", headers={"X-Forwarded-Proto": "https"})
+            conn.request("GET", "/api/v2/screens", headers={"X-Forwarded-Proto": "https"})
             conn.getresponse().read()
             return
         except OSError:

@@ -4,23 +4,32 @@ from assessments.rules import CRITERIA
 
 BASELINE = {
     "age_group": "18_to_64",
+    "pregnant": False,
     "substances": ["alcohol"],
     "use_days": 2,
     **{name: False for name in CRITERIA},
-    "withdrawal_symptoms": False,
+    "withdrawal_now": "none",
     "withdrawal_complications": False,
+    "overdose": False,
+    "injects": False,
     "self_harm_thoughts": False,
+    "harm_others_thoughts": False,
     "mental_health": "none",
     "medical_condition": False,
     "housing": "stable",
     "home_safe": True,
     "others_use_at_home": False,
     "support_person": True,
+    "readiness": "ready",
+    "recent_higher_care": False,
+    "tried_before": [],
     "weekly_hours": "9_to_19",
     "can_leave_home": True,
-    "recent_higher_care": False,
-    "outpatient_tried": False,
+    "transport": True,
+    "mandated": False,
 }
+# The conditional questions, asked only when their condition holds (screen.md section 1).
+CONDITIONAL = {"prescribed_as_directed": False, "used_since_care": False}
 
 
 def criteria(count: int) -> dict[str, bool]:
@@ -29,6 +38,12 @@ def criteria(count: int) -> dict[str, bool]:
 
 
 def make_answers(**changes) -> dict:
+    """The baseline with `changes`; a conditional answer is added only where it is asked."""
     answers = {**BASELINE, **changes}
     answers["substances"] = list(answers["substances"])
+    answers["tried_before"] = list(answers["tried_before"])
+    if {"opioids", "benzodiazepines"} & set(answers["substances"]):
+        answers.setdefault("prescribed_as_directed", False)
+    if answers["recent_higher_care"]:
+        answers.setdefault("used_since_care", False)
     return answers

@@ -1,6 +1,6 @@
 """Drives the self-screen through the test client, a step at a time, as a browser would."""
 
-from assessments.forms import STEPS
+from assessments.forms import NONE_OF_THESE, STEPS
 
 NO_CONTACT = {"contact_requested": False}
 CONTACT = {
@@ -10,6 +10,7 @@ CONTACT = {
     "email": "",
     "preferred_contact": "text",
     "best_time": "After 5pm",
+    "message_ok": True,
     "consent_to_contact": True,
 }
 
@@ -25,6 +26,8 @@ def form_data(values: dict) -> dict:
             data[name] = "yes" if value else "no"
         elif isinstance(value, int):
             data[name] = str(value)
+        elif value == []:
+            data[name] = NONE_OF_THESE  # "No, neither of these"
         else:
             data[name] = value
     return data

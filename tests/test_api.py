@@ -8,7 +8,7 @@ from tests.answers import BASELINE, criteria, make_answers
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/v1/screens"
+URL = "/api/v2/screens"
 
 
 def post(client, body, content_type="application/json", **headers):
@@ -30,7 +30,7 @@ def test_it_stores_a_screen_and_answers_201_with_the_result(client):
         "level_label": "Intensive outpatient program (IOP)",
         "flags": [],
         "reasons": [reason.as_dict() for reason in rec.reasons],
-        "notes": rec.notes,
+        "notes": [note.as_dict() for note in rec.notes],
         "profile": {
             "severity": "moderate",
             "criteria_count": 5,
@@ -38,8 +38,13 @@ def test_it_stores_a_screen_and_answers_201_with_the_result(client):
             "home_stability": "stable",
             "weekly_hours": "9_to_19",
             "age_group": "18_to_64",
+            "using": True,
+            "withdrawal_signs": False,
+            "relapse_after_care": False,
+            "priority_population": False,
         },
-        "ruleset_version": "1",
+        "schema_version": 2,
+        "ruleset_version": "2",
         "result_url": f"http://testserver/r/{screen.result_token}/",
     }
     assert body["reasons"][0]["sources"][0].keys() == {"id", "title", "publisher"}
@@ -56,7 +61,8 @@ def test_an_urgent_screen_is_marked_urgent(client):
 def test_it_lists_every_missing_field_at_once(client):
     r = post(client, {})
     assert r.status_code == 400
-    assert set(r.json()["errors"]) == set(rules.FIELD_NAMES)
+    conditional = {"prescribed_as_directed", "used_since_care"}  # asked only when they apply
+    assert set(r.json()["errors"]) == set(rules.ANSWER_NAMES) - conditional
     assert not Screen.objects.exists()
 
 

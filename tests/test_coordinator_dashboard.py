@@ -37,7 +37,7 @@ def known_screens(make_screen):
         override_reason="clinical_judgement",
     )
     make_screen(
-        {"self_harm_thoughts": True},
+        {"self_harm_thoughts": True, **criteria(4)},
         created_at=at(2026, 6, 9, 8),
         status=Status.SCHEDULED,
         first_contacted_at=at(2026, 6, 9, 13),

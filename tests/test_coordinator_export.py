@@ -107,7 +107,7 @@ def test_every_column_comes_out_in_words_people_can_read(exporter_client, make_s
     assert got["Received"] == "2026-11-02T10:04:05-05:00"  # the centre's time zone
     assert got["Consent given"] == "2026-11-02T10:04:05-05:00"
     assert got["First contacted"] == ""
-    assert got["Flags"] == "crisis;detox_first;low_signs"
+    assert got["Flags"] == "crisis;detox_first"
     assert got["Urgent"] == "yes" and got["Contact requested"] == "yes"
     assert got["First name"] == "'=Robin"  # never a formula
     assert got["Recommended level"] == "inpatient" and got["Status"] == "new"

@@ -9,7 +9,7 @@ from tests.answers import criteria, make_answers
 
 pytestmark = pytest.mark.django_db
 
-CRISIS = {"self_harm_thoughts": True}
+CRISIS = {"self_harm_thoughts": True, **criteria(4)}  # a crisis with a disorder: inpatient
 MODERATE = criteria(4)
 QUEUE = "/coordinator/"
 

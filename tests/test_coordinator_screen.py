@@ -1,13 +1,18 @@
+import json
+from html import escape
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 from django.db.models import F
 
 from assessments.models import AuditEntry, Screen, ScreenEvent, Status
-from coordinator import views
+from coordinator import labels, views
 from tests.answers import criteria
 
 pytestmark = pytest.mark.django_db
 
-CRISIS = {"self_harm_thoughts": True}
+CRISIS = {"self_harm_thoughts": True, **criteria(4)}  # a crisis with a disorder: inpatient
 
 
 def _url(screen, action=""):
@@ -22,10 +27,10 @@ def test_it_shows_the_answers_in_words_grouped_by_section(alice_client, make_scr
     screen = make_screen({"substances": ["alcohol", "opioids"], "use_days": 12})
     r = alice_client.get(_url(screen))
     assert r.status_code == 200
-    for title in ("About you", "Substance use", "Withdrawal", "Health and safety"):
+    for title in ("About you", "Substance use", "Withdrawal and overdose", "Health and safety"):
         assert f'<h3 class="h5">{title}</h3>' in r.text
     assert "Alcohol, Opioids (heroin, fentanyl, pain pills)" in r.text
-    assert "12 days of 30" in r.text
+    assert "12 of 30 days" in r.text
     assert "Hours a week they could set aside for treatment" in r.text
     assert "9 to 19 hours" in r.text
     assert "use_days" not in r.text
@@ -36,9 +41,53 @@ def test_it_shows_the_result_its_reasons_trace_and_ruleset(alice_client, make_sc
     r = alice_client.get(_url(screen))
     assert "Inpatient care" in r.text
     assert "Crisis" in r.text
-    assert "thoughts of ending your life" in r.text  # the reason, as the person read it
+    assert "thoughts of hurting yourself or someone else" in r.text  # the reason as read
     assert "<code>moderate_use</code>" in r.text  # fired at a lower level: in the trace
-    assert screen.ruleset_version in r.text
+    assert "Ruleset 2 (questions: schema 2)" in r.text
+    assert "an earlier ruleset" not in r.text
+
+
+RULESET_1 = json.loads(
+    (Path(settings.BASE_DIR) / "assessments" / "data" / "ruleset1_screens.json").read_text()
+)
+
+
+@pytest.mark.parametrize("stored", RULESET_1, ids=lambda stored: stored["level"])
+def test_a_ruleset_1_screen_opens_as_it_was_scored(alice_client, stored):
+    screen = Screen.objects.create(**stored)
+    r = alice_client.get(_url(screen))
+    assert r.status_code == 200
+    assert "Ruleset 1 (questions: schema 1)" in r.text and "an earlier ruleset" in r.text
+    assert f'<dd class="col-sm-7">{labels.level_label(stored["level"])}</dd>' in r.text
+    for reason in stored["reasons"]:
+        assert escape(reason["text"]) in r.text
+    for note in stored["notes"]:
+        assert escape(note) in r.text
+    for entry in stored["trace"]:
+        assert f"<code>{entry['rule']}</code>" in r.text
+    # Its own questions, in its own words; never re-scored under today's rules.
+    assert "Withdrawal symptoms in the past week when going without" in r.text
+    assert "Tried outpatient treatment before and it wasn&#x27;t enough" in r.text
+    assert r.context["drives"] is None
+    assert "today's rules are not run on its answers" in r.text
+    screen.refresh_from_db()
+    assert (screen.level, screen.reasons, screen.trace) == (
+        stored["level"],
+        stored["reasons"],
+        stored["trace"],
+    )
+
+
+def test_a_ruleset_1_result_page_and_export_show_what_was_stored(client, exporter_client):
+    screens = [Screen.objects.create(**stored) for stored in RULESET_1]
+    for screen, stored in zip(screens, RULESET_1, strict=True):
+        page = client.get(f"/r/{screen.result_token}/").text
+        assert escape(stored["reasons"][0]["text"]) in page
+        for note in stored["notes"]:
+            assert escape(note) in page
+    export = b"".join(exporter_client.get("/coordinator/export/").streaming_content).decode()
+    for screen in screens:
+        assert screen.reference in export
 
 
 def test_it_shows_what_drives_the_level(alice_client, make_screen):

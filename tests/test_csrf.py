@@ -85,7 +85,10 @@ def test_a_step_with_the_token_from_this_site_is_taken(csrf_client):
     csrf_client.get("/screen/", secure=True)
     step = STEPS[0]
     token = _token(csrf_client, f"/screen/{step.slug}/")
-    data = {**form_data({"age_group": "18_to_64"}), "csrfmiddlewaretoken": token}
+    data = {
+        **form_data({"age_group": "18_to_64", "pregnant": False}),
+        "csrfmiddlewaretoken": token,
+    }
     foreign = csrf_client.post(f"/screen/{step.slug}/", data, secure=True, headers=FOREIGN)
     assert foreign.status_code == 403
     assert "about-you" not in csrf_client.session.get("screen_draft", {}).get("steps", {})

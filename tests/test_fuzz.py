@@ -112,12 +112,12 @@ JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
     max_leaves=12,
 )
-FIELDS = list(rules.FIELD_NAMES) + list(rules.CONTACT_FIELDS)
+FIELDS = list(rules.ANSWER_NAMES) + list(rules.CONTACT_NAMES)
 
 
 def _api_post(client, body: bytes, **headers):
     return client.generic(
-        "POST", "/api/v1/screens", body, content_type="application/json", **headers
+        "POST", "/api/v2/screens", body, content_type="application/json", **headers
     )
 
 

@@ -32,6 +32,7 @@ def _contact(markers: dict) -> dict:
     return {
         "contact_requested": True,
         "preferred_contact": "phone",
+        "message_ok": True,
         "consent_to_contact": True,
         **markers,
     }
@@ -76,7 +77,7 @@ def test_a_screen_sent_through_the_api_leaks_nothing(
     markers = _markers("9317")
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(
-            "/api/v1/screens", {**URGENT, **_contact(markers)}, content_type="application/json"
+            "/api/v2/screens", {**URGENT, **_contact(markers)}, content_type="application/json"
         )
     assert r.status_code == 201, r.content
     followed = [r.json()["result_url"]]
@@ -91,7 +92,7 @@ def test_a_screen_sent_through_the_api_leaks_nothing(
 def test_a_call_requested_on_the_result_page_leaks_nothing(client, make_screen, assert_not_leaked):
     screen = make_screen()
     markers = _markers("5560")
-    data = {**_contact(markers), "consent_to_contact": "on"}
+    data = {**_contact(markers), "consent_to_contact": "on", "message_ok": "yes"}
     del data["contact_requested"]
     followed = []
     url = reverse("assessments:request_call", args=[screen.result_token])

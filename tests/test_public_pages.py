@@ -1,9 +1,11 @@
 import re
+from html import escape
 
 import pytest
 
-from assessments.rules import NOTES, RULES
-from assessments.sources import SOURCES
+from assessments import policy
+from assessments.rules import NOTES, RULES, Flag
+from assessments.sources import PROVIDER_ARTICLE_IDS, SOURCES
 
 pytestmark = pytest.mark.django_db
 
@@ -15,15 +17,33 @@ def test_how_it_works_shows_every_rule_note_and_source(client):
         assert f'id="rule-{rule.id}"' in r.text
     for note in NOTES:
         assert f'id="note-{note.id}"' in r.text
-    for source in SOURCES.values():
-        assert source.publisher in r.text
+    cited = {source.id for item in RULES + NOTES for source in item.sources}
+    for source_id in cited:
+        assert escape(SOURCES[source_id].publisher) in r.text
     assert "not a diagnosis or an assessment" in r.text
 
 
-def test_sources_page_lists_all_five(client):
+def test_how_it_works_shows_no_internal_rule_or_flag_names(client):
+    page = client.get("/how-it-works/").text
+    text = re.sub(r"<[^>]+>", " ", page)  # what a person reads, not the markup's ids
+    for name in [rule.id for rule in RULES] + [str(flag) for flag in Flag]:
+        if "_" in name:  # a code, not a word a sentence may use ("crisis", "pregnancy")
+            assert name not in text, name
+    for rule in RULES:  # each rule in plain words, with the level it raises to
+        assert escape(rule.fires_when) in page
+    assert escape(policy.needs_medical_detox.text) in page
+
+
+def test_sources_page_lists_every_source_with_its_link_and_date(client):
     r = client.get("/sources/")
     assert r.status_code == 200
-    assert r.text.count('id="source-') == 5
+    assert r.text.count('id="source-') == len(SOURCES)
+    for source in SOURCES.values():
+        assert f'id="source-{source.id}"' in r.text
+        if source.id in PROVIDER_ARTICLE_IDS:
+            continue  # kept here as text: no address of theirs
+        assert source.url.startswith("https://") and source.date and source.says
+        assert f'<a href="{escape(source.url)}" rel="noreferrer">' in r.text
 
 
 def test_home_page_shows_the_crisis_line(client):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Answers that land on each level, each with its own telling reasons.
 BY_LEVEL = {
-    "inpatient": make_answers(housing="none"),
+    "inpatient": make_answers(housing="none", can_leave_home=False, **criteria(4)),
     "iop": make_answers(**criteria(4)),
     "outpatient": make_answers(**criteria(2)),
 }
@@ -44,8 +44,11 @@ def test_it_shows_the_level_reasons_sources_and_what_it_involves(client, level):
         for source in reason.sources:
             assert f'href="/sources/#source-{source.id}"' in r.text
             assert source.publisher in r.text
+    assert rec.notes or level == "iop"
     for note in rec.notes:
-        assert escape(note) in r.text
+        assert escape(note.text) in r.text
+        for source in note.sources:
+            assert f'href="/sources/#source-{source.id}"' in r.text
     assert escape(rules.NOT_AN_ASSESSMENT) in r.text
     assert screen.reference in r.text
 
@@ -58,7 +61,7 @@ def test_reasons_are_only_the_rules_at_the_final_level(client):
 
 
 def test_a_crisis_result_opens_with_the_crisis_resources(client):
-    r = client.get(url(stored(make_answers(self_harm_thoughts=True))))
+    r = client.get(url(stored(make_answers(self_harm_thoughts=True, **criteria(4)))))
     main = r.text[r.text.index('<main id="main"') :]
     assert main.index('class="crisis-box"') < main.index("<h1")
     assert 'href="tel:988"' in main
@@ -67,20 +70,24 @@ def test_a_crisis_result_opens_with_the_crisis_resources(client):
 def test_a_detox_first_result_says_detox_comes_first(client):
     r = client.get(url(stored(make_answers(withdrawal_complications=True))))
     assert "Detox with medical care comes first" in r.text
-    assert escape(rules.FLAG_TEXTS[rules.Flag.DETOX_FIRST]) in r.text
+    assert escape(rules.FLAGS[rules.Flag.DETOX_FIRST].text) in r.text
     assert 'class="crisis-box"' not in r.text
 
 
 @pytest.mark.parametrize(
     "answers, flag",
     [
-        (make_answers(withdrawal_symptoms=True), rules.Flag.DETOX_CHECK),
-        (make_answers(**criteria(6), can_leave_home=False), rules.Flag.DISCUSS_INPATIENT),
+        (make_answers(withdrawal_now="mild"), rules.Flag.DETOX_CHECK),
+        (make_answers(**criteria(6)), rules.Flag.DISCUSS_INPATIENT),
         (BASELINE, rules.Flag.LOW_SIGNS),
+        (make_answers(overdose=True), rules.Flag.OVERDOSE_RISK),
+        (make_answers(pregnant=True), rules.Flag.PRIORITY),
     ],
 )
 def test_other_flags_are_explained(client, answers, flag):
-    assert escape(rules.FLAG_TEXTS[flag]) in client.get(url(stored(answers))).text
+    screen = stored(answers)
+    assert flag in screen.flags
+    assert escape(rules.FLAGS[flag].text) in client.get(url(screen)).text
 
 
 def test_it_is_private_never_cached_indexed_or_referred(client):

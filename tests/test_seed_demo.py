@@ -11,7 +11,13 @@ pytestmark = pytest.mark.django_db
 
 def test_it_creates_a_demo_coordinator_and_screens_with_follow_up(capsys):
     call_command("seed_demo", "--count", "300", "--seed", "3")
-    assert Screen.objects.count() == 300
+    assert Screen.objects.filter(ruleset_version="2", schema_version=2).count() == 300
+    # ... and a few as the first release stored them, so both paths show in the workspace.
+    assert Screen.objects.filter(ruleset_version="1", schema_version=1).count() == 3
+    assert Screen.objects.filter(priority=True).exists()
+    assert any(
+        "overdose_risk" in flags for flags in Screen.objects.values_list("flags", flat=True)
+    )
     user = User.objects.get(username=DEMO_USERNAME)
     assert user.check_password(DEMO_PASSWORD)
     assert user.has_perm("assessments.review_screen")

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from assessments import rules
-from assessments.forms import STEPS
+from assessments.forms import STEPS, STEPS_BY_SLUG
 from assessments.models import Screen
 from tests.answers import BASELINE, criteria, make_answers
 from tests.screen_flow import CONTACT, answer_all_steps, step_data, step_url, submit
@@ -48,10 +48,53 @@ def test_each_step_submitted_empty_shows_an_error_for_every_question(client, ste
     assert r.status_code == 200
     assert 'role="alert"' in r.text and "There is a problem" in r.text
     assert r.text.startswith("<!doctype html>") and "<title>Error: " in r.text
-    for name in step.form_class.base_fields:
+    for question in step.form_class.step.questions:
+        name = question.name
+        if question.reveal:  # asked only once what it depends on is answered
+            assert f'href="#id_{name}' not in r.text
+            continue
         assert f'href="#id_{name}' in r.text  # the summary links to the field
         assert f'id="id_{name}_error"' in r.text  # and the message sits next to it
     assert Screen.objects.count() == 0
+
+
+SUBSTANCE_USE, SIGNS, HOME = (STEPS_BY_SLUG[slug] for slug in ("substance-use", "signs", "home"))
+
+
+def test_a_conditional_question_is_required_only_when_it_is_asked(client):
+    data = step_data(SUBSTANCE_USE, make_answers(substances=["benzodiazepines"]))
+    del data["prescribed_as_directed"]
+    r = client.post("/screen/substance-use/", data)
+    assert r.status_code == 200
+    assert 'href="#id_prescribed_as_directed_0"' in r.text
+    assert "Select yes if they are all prescribed for you and taken as directed" in r.text
+    r = client.post("/screen/substance-use/", step_data(SUBSTANCE_USE, BASELINE))
+    assert r.status_code == 302
+
+
+def test_an_answer_to_a_question_not_asked_is_dropped(client):
+    data = step_data(SUBSTANCE_USE, BASELINE) | {"prescribed_as_directed": "yes"}
+    client.get("/screen/")
+    assert client.post("/screen/substance-use/", data).status_code == 302
+    answer_all_steps(client, BASELINE)
+    client.post("/screen/substance-use/", data)
+    client.post("/screen/check/")
+    assert Screen.objects.get().answers["prescribed_as_directed"] is False
+
+
+def test_a_conditional_question_says_when_it_applies_and_what_reveals_it(client):
+    page = client.get("/screen/history/").text
+    assert 'data-reveal-field="recent_higher_care" data-reveal-values="yes"' in page
+    assert "Only if you finished detox, inpatient or day treatment" in page
+    contact = client.get("/screen/contact/").text
+    assert 'id="question-phone" data-reveal-field="contact_requested"' in contact
+
+
+def test_none_of_these_cannot_be_ticked_with_a_treatment(client):
+    data = step_data(STEPS_BY_SLUG["history"], BASELINE) | {"tried_before": ["none", "iop"]}
+    r = client.post("/screen/history/", data)
+    assert r.status_code == 200
+    assert "Select “No, neither of these” or the ones that apply, not both" in r.text
 
 
 @pytest.mark.parametrize("days", ["31", "-1", "abc", "2.5", ""])
@@ -69,24 +112,27 @@ def test_it_rejects_an_unknown_choice(client):
 
 
 def test_a_step_with_errors_keeps_what_was_typed(client):
-    data = step_data(STEPS[1], make_answers(substances=["opioids", "cannabis"])) | {
+    data = step_data(SUBSTANCE_USE, make_answers(substances=["opioids", "cannabis"])) | {
         "use_days": "45"
     }
-    del data["craving"]
     r = client.post("/screen/substance-use/", data)
     assert r.status_code == 200
     assert re.search(r'value="opioids"[^>]*checked', r.text)
     assert re.search(r'value="cannabis"[^>]*checked', r.text)
     assert 'value="45"' in r.text
-    assert "Select yes if you had strong cravings or urges" in r.text
+    data = step_data(SIGNS, BASELINE)
+    del data["craving"]
+    r = client.post("/screen/signs/", data)
+    assert r.status_code == 200 and "Select yes or no" in r.text
+    assert re.search(r'value="no"[^>]*id="id_lost_control_1"[^>]*checked', r.text)
 
 
 def test_back_keeps_what_was_typed_even_when_incomplete(client):
     client.get("/screen/")
-    r = client.post("/screen/withdrawal/", {"withdrawal_symptoms": "yes", "action": "back"})
-    assert r.status_code == 302 and r.url == "/screen/substance-use/"
+    r = client.post("/screen/withdrawal/", {"withdrawal_now": "mild", "action": "back"})
+    assert r.status_code == 302 and r.url == "/screen/signs-more/"
     page = client.get("/screen/withdrawal/")
-    assert re.search(r'value="yes"[^>]*id="id_withdrawal_symptoms_0"[^>]*checked', page.text)
+    assert re.search(r'value="mild"[^>]*id="id_withdrawal_now_1"[^>]*checked', page.text)
     assert "There is a problem" not in page.text  # no errors before it is sent
 
 
@@ -102,8 +148,8 @@ def test_leaving_and_coming_back_within_a_day_resumes(client):
     with time_machine.travel("2026-12-02 08:00Z", tick=False):
         home = client.get("/")
         assert "Continue where you left off" in home.text
-        assert 'href="/screen/withdrawal/"' in home.text
-        assert client.get("/screen/").url == "/screen/withdrawal/"
+        assert 'href="/screen/signs/"' in home.text
+        assert client.get("/screen/").url == "/screen/signs/"
 
 
 def test_answers_are_gone_after_a_day(client):
@@ -134,24 +180,33 @@ def test_check_your_answers_lists_every_answer_with_a_change_link(client):
     assert r.status_code == 200
     assert "Alcohol, Opioids (heroin, fentanyl, pain pills)" in r.text
     assert "<dd>12</dd>" in r.text
-    for name in rules.FIELD_NAMES:
-        assert f"?from=check#div_id_{name}" in r.text
-    assert "?from=check#div_id_contact_requested" in r.text
+    assert "<dd>No, neither of these</dd>" in r.text
+    for name in rules.ANSWER_NAMES:
+        if name == "used_since_care":  # not asked: not listed
+            assert "used_since_care" not in r.text
+            continue
+        assert f'id="answer-{name}"' in r.text
+        assert f"?from=check&amp;q={name}#question-{name}" in r.text
+    assert "?from=check&amp;q=contact_requested#question-contact_requested" in r.text
     assert "first_name" not in r.text  # no contact asked for: no contact details kept
+    # The send form's address has no fragment, so none follows the person to their result.
+    assert '<form method="post" action="/screen/check/"' in r.text
 
 
 def test_a_change_from_check_your_answers_returns_there(client):
     answer_all_steps(client, BASELINE)
     r = client.post(
-        "/screen/home/?from=check", step_data(STEPS[4], make_answers(housing="temporary"))
+        "/screen/home/?from=check&q=housing", step_data(HOME, make_answers(housing="temporary"))
     )
-    assert r.status_code == 302 and r.url == "/screen/check/"
+    assert r.status_code == 302 and r.url == "/screen/check/#answer-housing"
     assert "It is temporary" in client.get("/screen/check/").text
+    r = client.post("/screen/home/?from=check&q=evil", step_data(HOME, BASELINE))
+    assert r.url == "/screen/check/"  # only a question of that step makes a fragment
 
 
 def test_check_your_answers_sends_you_to_the_first_unanswered_step(client):
     client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))
-    client.post("/screen/withdrawal/", step_data(STEPS[2], BASELINE))
+    client.post("/screen/withdrawal/", step_data(STEPS_BY_SLUG["withdrawal"], BASELINE))
     assert client.get("/screen/check/").url == "/screen/substance-use/"
     assert client.post("/screen/check/").url == "/screen/substance-use/"
     assert Screen.objects.count() == 0
@@ -159,7 +214,8 @@ def test_check_your_answers_sends_you_to_the_first_unanswered_step(client):
 
 def test_a_yes_to_self_harm_opens_the_next_page_with_crisis_resources(client):
     client.get("/screen/")
-    r = client.post("/screen/health/", step_data(STEPS[3], make_answers(self_harm_thoughts=True)))
+    health = STEPS_BY_SLUG["health"]
+    r = client.post("/screen/health/", step_data(health, make_answers(self_harm_thoughts=True)))
     assert r.url == "/screen/home/"
     page = client.get(r.url).text
     main = page[page.index('<main id="main"') :]
@@ -171,7 +227,7 @@ def test_a_yes_to_self_harm_opens_the_next_page_with_crisis_resources(client):
 
 def test_no_crisis_box_without_a_yes(client):
     client.get("/screen/")
-    client.post("/screen/health/", step_data(STEPS[3], BASELINE))
+    client.post("/screen/health/", step_data(STEPS_BY_SLUG["health"], BASELINE))
     assert 'class="crisis-box"' not in client.get("/screen/home/").text
 
 
@@ -194,10 +250,18 @@ def test_submission_stores_the_screen_with_its_result_and_trace(client):
     assert not screen.contact_requested and screen.phone == "" and screen.consent_at is None
 
 
-def test_a_crisis_screen_is_urgent(client):
-    submit(client, make_answers(self_harm_thoughts=True))
+@pytest.mark.parametrize(
+    "answers, level",
+    [
+        (make_answers(self_harm_thoughts=True, **criteria(4)), "inpatient"),
+        # With few signs of a disorder, crisis care, not a residential addiction stay.
+        (make_answers(harm_others_thoughts=True), "outpatient"),
+    ],
+)
+def test_a_crisis_screen_is_urgent(client, answers, level):
+    submit(client, answers)
     screen = Screen.objects.get()
-    assert screen.urgent and "crisis" in screen.flags and screen.level == "inpatient"
+    assert screen.urgent and "crisis" in screen.flags and screen.level == level
 
 
 def test_submitting_twice_creates_one_screen(client):
@@ -230,6 +294,19 @@ def test_contact_details_are_stored_with_consent_and_its_time(client):
         "text",
     )
     assert screen.consent_at.isoformat() == "2026-12-01T22:30:00+00:00"
+    assert screen.message_ok
+
+
+def test_whether_a_message_is_safe_is_asked_once_contact_is_wanted(client):
+    answer_all_steps(client, BASELINE)
+    data = step_data(STEPS[-1], CONTACT)
+    del data["message_ok"]
+    r = client.post("/screen/contact/", data)
+    assert "Select yes if it is safe to leave a message" in r.text
+    assert Screen.objects.count() == 0
+    assert client.post("/screen/contact/", data | {"message_ok": "no"}).status_code == 302
+    client.post("/screen/check/")
+    assert Screen.objects.get().message_ok is False
 
 
 def test_contact_details_without_a_request_are_not_stored(client):
@@ -306,7 +383,7 @@ def test_a_step_sent_while_the_database_is_down_keeps_what_was_typed(client):
     from django.db import OperationalError
 
     client.get("/screen/")
-    data = step_data(STEPS[4], make_answers(housing="temporary", home_safe=False))
+    data = step_data(HOME, make_answers(housing="temporary", home_safe=False))
     broken = mock.patch(
         "django.contrib.sessions.backends.db.SessionStore.load",
         side_effect=OperationalError("could not connect to server"),

@@ -1,5 +1,7 @@
+import json
 import random
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.management.base import BaseCommand
@@ -16,6 +18,7 @@ from assessments.models import (
     forget_status_counts,
 )
 
+RULESET_1_SCREENS = Path(__file__).resolve().parents[2] / "data" / "ruleset1_screens.json"
 DEMO_USERNAME = "coordinator"
 DEMO_PASSWORD = "careguide-demo-2026"  # noqa: S105 (a documented demo login, for make run)
 BATCH = 2000
@@ -61,38 +64,59 @@ OVERRIDES = {
 
 
 def random_answers(rng: random.Random) -> dict:
-    """Plausible answers: one hidden 'burden' drives how heavy everything else is."""
+    """Plausible schema-2 answers: one hidden 'burden' drives how heavy everything else is."""
     burden = rng.betavariate(1.2, 2.0)
     weighted = (
         ["alcohol"] * 5
         + ["opioids"] * 3
         + ["stimulants"] * 2
-        + ["benzodiazepines", "cannabis", "cannabis", "other"]
+        + ["benzodiazepines", "other_sedatives", "cannabis", "cannabis", "other"]
     )
     substances = sorted({rng.choice(weighted) for _ in range(rng.choice([1, 1, 2, 3]))})
+    on_prescription = {"opioids", "benzodiazepines"} & set(substances)
+    recent_care = rng.random() < 0.1
 
     def yes(probability: float) -> bool:
         return rng.random() < probability
 
     return {
         "age_group": rng.choices(["18_to_64", "65_plus", "under_18"], [88, 8, 4])[0],
+        "pregnant": yes(0.03),
         "substances": substances,
+        "prescribed_as_directed": bool(on_prescription) and yes(0.1),
         "use_days": min(30, int(burden * 30 * rng.uniform(0.4, 1.2))),
         **{name: yes(0.05 + burden * 0.85) for name in rules.CRITERIA},
-        "withdrawal_symptoms": yes(burden * 0.5),
+        "withdrawal_now": rng.choices(["none", "mild", "severe"], [1, burden, burden * 0.1])[0],
         "withdrawal_complications": yes(burden * 0.07),
+        "overdose": yes(burden * 0.1),
+        "injects": "opioids" in substances and yes(0.3),
         "self_harm_thoughts": yes(0.02 + burden * 0.06),
+        "harm_others_thoughts": yes(0.01),
         "mental_health": rng.choices(["none", "managed", "unmanaged"], [50, 35, 15])[0],
         "medical_condition": yes(0.1),
         "housing": rng.choices(["stable", "temporary", "none"], [85, 11, 4])[0],
         "home_safe": yes(0.94),
         "others_use_at_home": yes(0.18),
         "support_person": yes(0.8),
-        "weekly_hours": rng.choice(rules.CHOICES["weekly_hours"]),
+        "readiness": rng.choices(["not_ready", "unsure", "ready"], [10, 35, 55])[0],
+        "recent_higher_care": recent_care,
+        "used_since_care": recent_care and yes(0.4),
+        "tried_before": [t for t in ("outpatient", "iop") if yes(0.2)],
+        "weekly_hours": rng.choice([choice.value for choice in rules.WeeklyHours]),
         "can_leave_home": yes(0.5),
-        "recent_higher_care": yes(0.1),
-        "outpatient_tried": yes(0.25),
+        "transport": yes(0.8),
+        "mandated": yes(0.08),
     }
+
+
+def ruleset_1_screens(now) -> list[Screen]:
+    """A few screens as the first release stored them (schema 1, ruleset 1), so both paths
+    show in the workspace: their answers, result and trace, never re-scored."""
+    stored = json.loads(RULESET_1_SCREENS.read_text())
+    return [
+        Screen(created_at=now - timedelta(days=60 + index), **fields)
+        for index, fields in enumerate(stored)
+    ]
 
 
 def random_contact(rng: random.Random, created_at) -> dict:
@@ -110,6 +134,7 @@ def random_contact(rng: random.Random, created_at) -> dict:
         "best_time": rng.choice(["Mornings", "After 5pm", "Any time", "Weekends", ""]),
         "consent_to_contact": True,
         "consent_at": created_at,
+        "message_ok": rng.random() < 0.7,
     }
 
 
@@ -145,7 +170,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             # Repeatable demo data, not secrets.
             self._create_screens(count, random.Random(seed), coordinator)  # noqa: S311
-        self.stdout.write(f"{Screen.objects.count()} screens stored ({count} new).")
+            if count:
+                Screen.objects.bulk_create(ruleset_1_screens(timezone.now()))
+        self.stdout.write(f"{Screen.objects.count()} screens stored.")
         self.stdout.write(
             f"Demo coordinator login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"
         )

@@ -1,0 +1,255 @@
+"""Applies the policy to answers: validate, profile, evaluate, recommend, level_without.
+
+Pure Python with no Django import, deterministic. What the policy says lives in policy.py
+and the questions in questions.py; nothing here needs editing to change either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assessments import policy
+from assessments.questions import ANSWER_QUESTIONS, AgeGroup, Kind, Question, WeeklyHours
+from assessments.sources import Source, _
+from assessments.terms import Answers, Flag, Level, NoteRule, Profile, Rule
+
+MSG_REQUIRED = _("This field is required.")
+MSG_BOOL = _("Must be true or false.")
+MSG_INT = _("Must be a whole number from {minimum} to {maximum}.")
+MSG_CHOICE = _("Must be one of: {choices}.")
+MSG_LIST = _("Must be a list.")
+MSG_EMPTY = _("Choose at least one.")
+MSG_DUPLICATE = _("“{value}” is listed more than once.")
+MSG_NOT_OBJECT = _("The answers must be an object of fields and values.")
+MSG_NOT_ASKED = _("Not asked with these answers, so leave it out. {condition}")
+
+
+class InvalidAnswers(ValueError):
+    """The answers break the schema; `.errors` maps each bad field to its messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(f"invalid answers: {', '.join(sorted(errors))}")
+        self.errors = errors
+
+
+# --- Validation, from the question catalogue -----------------------------------------------
+
+
+def _bad_choice(question: Question) -> str:
+    return MSG_CHOICE.format(choices=", ".join(question.values))
+
+
+def _errors(question: Question, value: Any) -> list[str]:
+    if question.kind == Kind.BOOL:
+        return [] if type(value) is bool else [MSG_BOOL]
+    if question.kind == Kind.INT:
+        if type(value) is int and question.minimum <= value <= question.maximum:
+            return []
+        return [MSG_INT.format(minimum=question.minimum, maximum=question.maximum)]
+    if question.kind == Kind.CHOICE:
+        return (
+            [] if isinstance(value, str) and value in question.values else [_bad_choice(question)]
+        )
+    if type(value) is not list:
+        return [MSG_LIST]
+    if not value and not question.none_text:
+        return [MSG_EMPTY]
+    errors, seen = [], set()
+    for item in value:
+        if not isinstance(item, str) or item not in question.values:
+            errors.append(_bad_choice(question))
+        elif item in seen:
+            errors.append(MSG_DUPLICATE.format(value=item))
+        else:
+            seen.add(item)
+    return errors
+
+
+def _clean(question: Question, value: Any) -> Any:
+    if question.kind == Kind.CHOICE:
+        return str(value)  # an enum member becomes its string
+    if question.kind == Kind.CHOICES:
+        return [str(item) for item in value]  # a fresh list: the caller's is never shared
+    return value
+
+
+def validate(answers: Any) -> dict[str, Any]:
+    """The answer fields alone, cleaned, or InvalidAnswers with every problem at once.
+
+    A conditional question that was not asked must be absent (or false / empty) and comes
+    back as false / empty, so the policy can read every field.
+    """
+    if not isinstance(answers, Mapping):
+        raise InvalidAnswers({"__all__": [MSG_NOT_OBJECT]})
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for question in ANSWER_QUESTIONS:
+        value = answers.get(question.name)
+        condition = question.asked_when
+        if condition and condition.field not in cleaned:
+            continue  # what it depends on is itself wrong: that error is enough
+        if condition and not condition(cleaned):
+            if value is None or value == question.empty:
+                cleaned[question.name] = question.empty
+            else:
+                errors[question.name] = [MSG_NOT_ASKED.format(condition=condition.text)]
+        elif value is None:
+            errors[question.name] = [MSG_REQUIRED]
+        elif messages := _errors(question, value):
+            errors[question.name] = messages
+        else:
+            cleaned[question.name] = _clean(question, value)
+    if errors:
+        raise InvalidAnswers(errors)
+    return cleaned
+
+
+# --- The profile and the rules -------------------------------------------------------------
+
+
+def profile_for(a: Answers) -> Profile:
+    count = policy.counted_criteria(a)
+    return Profile(
+        severity=policy.severity(count),
+        criteria_count=count,
+        detox_need=policy.detox_need(a),
+        home_stability=policy.home_stability(a),
+        weekly_hours=WeeklyHours(a["weekly_hours"]),
+        age_group=AgeGroup(a["age_group"]),
+        using=policy.using(a),
+        withdrawal_signs=policy.withdrawal_signs(a),
+        relapse_after_care=policy.relapse_after_care(a),
+        priority_population=policy.priority_population(a),
+    )
+
+
+def _highest(levels) -> Level:
+    return max(levels, key=lambda level: level.rank, default=Level.OUTPATIENT)
+
+
+def evaluate(a: Answers, profile: Profile) -> tuple[Level, list[Rule]]:
+    """The level and the rules that fired, for answers already validated."""
+    fired = [rule for rule in policy.RULES if rule.when(a, profile)]
+    return _highest(rule.raises_to for rule in fired), fired
+
+
+def flags_for(level: Level, fired: list[Rule], profile: Profile) -> frozenset[Flag]:
+    flags = {rule.flag for rule in fired if rule.flag}
+    flags = {flag for flag in flags if policy.FLAG_ONLY_AT.get(flag, level) is level}
+    if profile.priority_population:
+        flags.add(Flag.PRIORITY)
+    return frozenset(flags)
+
+
+# --- The recommendation --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    rule: str
+    text: str
+    sources: list[Source]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "text": self.text,
+            "sources": [source.as_dict() for source in self.sources],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    id: str
+    text: str
+    sources: list[Source]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "sources": [source.as_dict() for source in self.sources],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class TraceEntry:
+    rule: str
+    level: Level
+    flag: Flag | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "level": str(self.level), "flag": self.flag and str(self.flag)}
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    level: Level
+    flags: frozenset[Flag]
+    reasons: list[Reason]
+    notes: list[Note]
+    profile: Profile
+    ruleset_version: str
+    trace: list[TraceEntry]
+    answers: dict[str, Any]  # the validated answer fields alone, as a fresh copy
+
+    @property
+    def level_label(self) -> str:
+        return policy.LEVELS[self.level].label
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.flags & policy.URGENT_FLAGS)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of screen.md section 4, less the stored screen's own fields."""
+        return {
+            "level": str(self.level),
+            "level_label": self.level_label,
+            "flags": sorted(str(flag) for flag in self.flags),
+            "reasons": [reason.as_dict() for reason in self.reasons],
+            "notes": [note.as_dict() for note in self.notes],
+            "profile": self.profile.as_dict(),
+            "ruleset_version": self.ruleset_version,
+        }
+
+
+def _note(note: NoteRule) -> Note:
+    return Note(note.id, note.text, list(note.sources))
+
+
+def recommend(answers: Mapping[str, Any]) -> Recommendation:
+    """Validates the answers and applies ruleset RULESET_VERSION to them.
+
+    Keys other than the answer fields (the contact fields, say) are ignored.
+    """
+    a = validate(answers)
+    profile = profile_for(a)
+    level, fired = evaluate(a, profile)
+    return Recommendation(
+        level=level,
+        flags=flags_for(level, fired, profile),
+        reasons=[
+            Reason(rule.id, rule.reason, list(rule.sources))
+            for rule in fired
+            if rule.raises_to is level
+        ],
+        notes=[_note(note) for note in policy.NOTES if note.when(a, profile, level)],
+        profile=profile,
+        ruleset_version=policy.RULESET_VERSION,
+        trace=[TraceEntry(rule.id, rule.raises_to, rule.flag) for rule in fired],
+        answers=a,
+    )
+
+
+def level_without(answers: Mapping[str, Any], rule_ids: set[str]) -> Level:
+    """The level the answers would get if the given rules did not exist ("what drives it")."""
+    a = validate(answers)
+    profile = profile_for(a)
+    return _highest(
+        rule.raises_to
+        for rule in policy.RULES
+        if rule.id not in rule_ids and rule.when(a, profile)
+    )
