@@ -42,7 +42,7 @@ def make_answers(**changes) -> dict:
     answers = {**BASELINE, **changes}
     answers["substances"] = list(answers["substances"])
     answers["tried_before"] = list(answers["tried_before"])
-    if {"opioids", "benzodiazepines"} & set(answers["substances"]):
+    if any(item in ("opioids", "benzodiazepines") for item in answers["substances"]):
         answers.setdefault("prescribed_as_directed", False)
     if answers["recent_higher_care"]:
         answers.setdefault("used_since_care", False)

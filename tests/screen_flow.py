@@ -27,7 +27,7 @@ def form_data(values: dict) -> dict:
         elif isinstance(value, int):
             data[name] = str(value)
         elif value == []:
-            data[name] = NONE_OF_THESE  # "No, neither of these"
+            data[name] = [NONE_OF_THESE]  # "No, neither of these"
         else:
             data[name] = value
     return data

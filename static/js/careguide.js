@@ -33,11 +33,10 @@ function revealConditionalQuestions() {
       });
       // A question with an error stays in view, whatever is ticked.
       question.hidden = !shown && !question.querySelector(".is-invalid");
+      // As GOV.UK's radios do: the answer that reveals a question says which (no
+      // aria-expanded, which a radio or checkbox may not carry).
       inputs.forEach(function (input) {
-        if (wanted.indexOf(input.value) !== -1) {
-          input.setAttribute("aria-controls", question.id);
-          input.setAttribute("aria-expanded", shown ? "true" : "false");
-        }
+        if (wanted.indexOf(input.value) !== -1) input.setAttribute("aria-controls", question.id);
       });
     });
   }
