@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from assessments.sources import _
 
@@ -117,6 +117,7 @@ class AskedWhen:
     field: str
     values: tuple[Any, ...]
     text: str  # the condition in plain words
+    do_not_call_in_templates: ClassVar[bool] = True  # a template reads its text
 
     def __call__(self, answers: Mapping[str, Any]) -> bool:
         value = answers.get(self.field)

@@ -3,7 +3,7 @@ from html import escape
 
 import pytest
 
-from assessments import policy
+from assessments import policy, questions
 from assessments.rules import NOTES, RULES, Flag
 from assessments.sources import PROVIDER_ARTICLE_IDS, SOURCES
 
@@ -32,6 +32,10 @@ def test_how_it_works_shows_no_internal_rule_or_flag_names(client):
     for rule in RULES:  # each rule in plain words, with the level it raises to
         assert escape(rule.fires_when) in page
     assert escape(policy.needs_medical_detox.text) in page
+    for question in questions.QUESTIONS:  # each conditional question says when it is asked
+        if question.asked_when:
+            assert f"{escape(question.text)} <span" in page
+            assert f"({escape(question.asked_when.text)})" in page
 
 
 def test_sources_page_lists_every_source_with_its_link_and_date(client):
