@@ -63,7 +63,7 @@ STATUS_MOVES: dict[str, tuple[str, ...]] = {
 
 
 class OverrideReason(models.TextChoices):
-    CLINICAL_JUDGEMENT = "clinical_judgement", _("Clinical judgement")
+    CLINICAL_JUDGEMENT = "clinical_judgement", _("Clinical judgment")
     PREFERENCE = "preference", _("The person's preference")
     NOT_AVAILABLE = "not_available", _("Level not available")
     PAYER = "payer", _("Insurance or payer")

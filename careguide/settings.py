@@ -257,7 +257,7 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The centre that runs this CareGuide. The defaults are fictional, for the demo.
 CENTRE = {
-    "name": os.environ.get("CENTRE_NAME", "Example Recovery Centre (demo)"),
+    "name": os.environ.get("CENTRE_NAME", "Example Recovery Center (demo)"),
     "phone": os.environ.get("CENTRE_PHONE", "555-0100"),
     "email": os.environ.get("CENTRE_EMAIL", "admissions@example.org"),
     "hours": os.environ.get("CENTRE_HOURS", "Monday to Friday, 8am to 8pm"),

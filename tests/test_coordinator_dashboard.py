@@ -64,7 +64,7 @@ def test_it_shows_the_numbers_of_the_last_twelve_weeks(alice_client, known_scree
         "No response": 0,
         "Closed": 0,
     }
-    assert dict(numbers["reasons"])["Clinical judgement"] == 1
+    assert dict(numbers["reasons"])["Clinical judgment"] == 1
 
 
 @time_machine.travel(NOW, tick=False)
