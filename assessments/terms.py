@@ -95,12 +95,19 @@ def described(text: str):
     return describe
 
 
-def _sources(ids: tuple[str, ...]) -> tuple[Source, ...]:
-    return tuple(SOURCES[source_id] for source_id in ids)
+class Cited:
+    """Anything that cites sources by id: its `sources` are the Source objects."""
+
+    __slots__ = ()
+    cites: tuple[str, ...]
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return tuple(SOURCES[source_id] for source_id in self.cites)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Rule:
+class Rule(Cited):
     id: str
     when: Condition
     raises_to: Level
@@ -112,13 +119,9 @@ class Rule:
     def fires_when(self) -> str:
         return self.when.text
 
-    @property
-    def sources(self) -> tuple[Source, ...]:
-        return _sources(self.cites)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NoteRule:
+class NoteRule(Cited):
     id: str
     when: NoteCondition
     text: str
@@ -128,13 +131,9 @@ class NoteRule:
     def shown_when(self) -> str:
         return self.when.text
 
-    @property
-    def sources(self) -> tuple[Source, ...]:
-        return _sources(self.cites)
-
 
 @dataclass(frozen=True, slots=True)
-class LevelInfo:
+class LevelInfo(Cited):
     label: str
     summary: str
     hours: str
@@ -143,13 +142,9 @@ class LevelInfo:
     living: str
     cites: tuple[str, ...]
 
-    @property
-    def sources(self) -> tuple[Source, ...]:
-        return _sources(self.cites)
-
 
 @dataclass(frozen=True, slots=True)
-class FlagInfo:
+class FlagInfo(Cited):
     staff: str  # the coordinators' short label
     text: str  # what the person reads; empty where the flag says nothing to them
     cites: tuple[str, ...] = ()
