@@ -314,8 +314,8 @@ def medical_condition_and_detox(a, p):
 
 @described(
     _(
-        "Your use is severe, and your home is strained, you used again after recent care, "
-        "an intensive outpatient program was not enough before, or you have overdosed."
+        "Your use is severe. Also, your home is strained, you used again after recent care, "
+        "an intensive program was not enough before, or you have overdosed."
     )
 )
 def severe_with_more_risk(a, p):
