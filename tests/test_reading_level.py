@@ -41,9 +41,8 @@ PATIENT_TEXTS = [
 
 def test_the_measure_tells_plain_words_from_hard_ones():
     assert grade("You can stop. We can help. Call us now.") < 2
-    assert grade(
-        "Pharmacological intervention necessitates comprehensive multidisciplinary evaluation."
-    ) > 16
+    hard = "Pharmacological intervention necessitates comprehensive multidisciplinary evaluation."
+    assert grade(hard) > 16
 
 
 def test_patient_text_reads_at_grade_8_or_below_overall():
