@@ -13,7 +13,7 @@ Strings are marked with `_` for translation and translated where they are shown.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -145,10 +145,10 @@ class Question:
     # A list that may be empty: the form offers `none_text` as its own, exclusive answer.
     none_text: str = ""
     autocomplete: str = ""
+    values: tuple[str, ...] = field(init=False, repr=False)  # the choices' values
 
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(choice.value for choice in self.choices)
+    def __post_init__(self):
+        object.__setattr__(self, "values", tuple(choice.value for choice in self.choices))
 
     @property
     def conditional(self) -> bool:
