@@ -264,6 +264,8 @@ CONSENT_TEXT = _(
 
 
 class ContactForm(forms.Form):
+    consent_error = _("Tick the box to agree to be contacted, or select no")
+
     contact_requested = YesNoField(
         _("Would you like someone from our admissions team to contact you?"),
         _("Select yes if you would like us to contact you"),
@@ -337,9 +339,7 @@ class ContactForm(forms.Form):
             self.add_error("preferred_contact", _("Enter an email address, or choose phone"))
         data["preferred_contact"] = preferred
         if not data.get("consent_to_contact"):
-            self.add_error(
-                "consent_to_contact", _("Tick the box to agree to be contacted, or select no")
-            )
+            self.add_error("consent_to_contact", self.consent_error)
         return data
 
     def contact_fields(self) -> dict:
@@ -359,6 +359,8 @@ CONTACT_DETAILS = ("first_name", "phone", "email", "preferred_contact", "best_ti
 
 class RequestCallForm(ContactForm):
     """The result page's "Request a call": the contact step with the answer already yes."""
+
+    consent_error = _("Tick the box to agree to be contacted")  # there is no "no" to select
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
