@@ -400,7 +400,6 @@ def _result_page(request, screen: Screen, call_form=None, status=200):
                 "level_sources": [SOURCES[s] for s in rules.LEVELS[level].source_ids],
                 "crisis": rules.Flag.CRISIS in screen.flags,
                 "low_signs": low_signs,
-                "low_signs_text": rules.FLAG_TEXTS[rules.Flag.LOW_SIGNS],
                 "detox_first": rules.Flag.DETOX_FIRST in screen.flags,
                 "detox_first_text": rules.FLAG_TEXTS[rules.Flag.DETOX_FIRST],
                 "flag_texts": [

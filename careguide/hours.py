@@ -85,6 +85,13 @@ def next_opening(hours: Hours, now: datetime) -> datetime:
     raise HoursError("no opening hours")  # parse() never returns empty hours
 
 
+def _quarter_hour_up(moment: datetime) -> datetime:
+    """12:05 -> 12:15: "by about 12:15 p.m.", not "by 12:07 p.m.", which promises too much."""
+    start = moment.replace(minute=0, second=0, microsecond=0)
+    quarters = -(-(moment - start) // timedelta(minutes=15))  # rounded up
+    return start + quarters * timedelta(minutes=15)
+
+
 def when_we_call(hours: Hours, now: datetime, within: timedelta) -> dict:
     """When a person who asks now can expect the team's call.
 
@@ -95,8 +102,9 @@ def when_we_call(hours: Hours, now: datetime, within: timedelta) -> dict:
     closes = closes_at(hours, now)
     if closes is None:
         return {"open_now": False, "next": next_opening(hours, now)}
-    if now + within <= closes:
-        return {"open_now": True, "by": now + within, "closes": closes}
+    by = _quarter_hour_up(now + within)
+    if by <= closes:
+        return {"open_now": True, "by": by, "closes": closes}
     return {"open_now": True, "closes": closes, "next": next_opening(hours, closes)}
 
 
