@@ -117,12 +117,12 @@ def time_words(at: time | datetime) -> str:
 
 
 def day_words(day: datetime, now: datetime) -> str:
-    """today, tomorrow, or the weekday's name (within the week ahead)."""
+    """today, tomorrow, or on the weekday (within the week ahead): "at 8 a.m. {day}"."""
     if day.date() == now.date():
         return _("today")
     if day.date() == now.date() + timedelta(days=1):
         return _("tomorrow")
-    return str(WEEKDAYS[day.weekday()])
+    return _("on %(weekday)s") % {"weekday": WEEKDAYS[day.weekday()]}
 
 
 def describe(hours: Hours) -> str:

@@ -124,7 +124,7 @@ def test_unequal_days_are_not_grouped():
     [
         ("2026-12-01 08:00", "today"),
         ("2026-12-02 08:00", "tomorrow"),
-        ("2026-12-07 08:00", "Monday"),
+        ("2026-12-07 08:00", "on Monday"),
     ],
 )
 def test_it_names_the_day_of_the_next_opening(day, words):

@@ -229,21 +229,22 @@ def test_a_crisis_result_speaks_of_a_finished_screen_with_big_crisis_links(clien
         ),
         (
             "2026-12-01 07:00Z",  # Tuesday 2 a.m.
-            "We are closed right now. We open again today at 8 a.m., and will contact you then.",
+            "We are closed right now. We open again at 8 a.m. today, and will contact you then.",
         ),
         (
             "2026-12-06 20:00Z",  # Sunday 3 p.m.
-            "We are closed right now. We open again tomorrow at 8 a.m., and will contact you "
+            "We are closed right now. We open again at 8 a.m. tomorrow, and will contact you "
             "then.",
         ),
         (
             "2026-12-05 01:30Z",  # Friday 8:30 p.m.
-            "We are closed right now. We open again Monday at 8 a.m., and will contact you then.",
+            "We are closed right now. We open again at 8 a.m. on Monday, and will contact you "
+            "then.",
         ),
         (
             "2026-12-05 00:30Z",  # Friday 7:30 p.m.
             "We are open until 8 p.m. today. If we cannot reach you before then, we will "
-            "contact you Monday at 8 a.m., when we open again.",
+            "contact you at 8 a.m. on Monday, when we open again.",
         ),
     ],
 )
@@ -260,13 +261,14 @@ def test_what_happens_next_says_when_to_expect_contact(client, settings, utc, ex
     ]
     assert expected in " ".join(section.split())
     assert "Monday to Friday, 8 a.m. to 8 p.m." in section
+    assert "m.." not in section and "m.," not in section  # no "8 a.m.." at a sentence's end
 
 
 @pytest.mark.parametrize(
     "utc, expected",
     [
         ("2026-12-01 15:05Z", "We are open now, until 8 p.m. today."),
-        ("2026-12-01 07:00Z", "We are closed right now. We open again today at 8 a.m."),
+        ("2026-12-01 07:00Z", "We are closed right now. We open again at 8 a.m. today."),
     ],
 )
 def test_what_happens_next_without_a_request_says_when_we_are_open(

@@ -106,5 +106,6 @@ document.addEventListener("DOMContentLoaded", function () {
   enhanceQuickExit();
   enhancePrint();
   enhanceCopyLink();
-  focusLinkedQuestion();
 });
+// After the browser's own move to the #fragment, which takes focus back to the page.
+window.addEventListener("load", focusLinkedQuestion);
