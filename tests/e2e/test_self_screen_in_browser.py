@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from assessments.forms import STEPS
 from assessments.models import Screen
@@ -185,6 +186,7 @@ def test_a_yes_to_self_harm_shows_crisis_resources_on_the_next_page(open_page):
     box = crisis.bounding_box()
     heading = page.locator("h1").bounding_box()
     assert box["y"] < heading["y"]  # before anything else in the page's content
-    assert crisis.get_by_role("link", name="988").is_visible()
+    expect(crisis.get_by_role("link", name="Call 988")).to_be_visible()
+    expect(crisis.get_by_role("link", name="Text 988")).to_be_visible()
     assert_accessible(page)
     shoot(page, "crisis-next-page")
