@@ -175,6 +175,18 @@ def test_print_uses_the_browsers_print_with_javascript(open_page):
     assert "#" not in page.url
 
 
+def test_on_paper_the_result_keeps_its_words_and_link_and_drops_the_controls(open_page):
+    screen = _stored(make_answers(self_harm_thoughts=True, **criteria(3)))
+    page = open_page(f"/r/{screen.result_token}/", width=PHONE)
+    page.emulate_media(media="print")
+    for hidden in ("Exit this page", "Print or save as PDF", "Delete my answers"):
+        expect(page.get_by_role("link", name=hidden)).to_be_hidden()
+    expect(page.locator(".request-call")).to_be_hidden()
+    expect(page.locator(".crisis-line")).to_be_hidden()
+    for shown in (".crisis-box", "h1", ".reasons", ".what-next", "#result-link"):
+        expect(page.locator(shown)).to_be_visible()
+
+
 def test_print_without_javascript_shows_how(open_page):
     screen = _stored(make_answers(**criteria(4)))
     page = open_page(f"/r/{screen.result_token}/", js=False, width=PHONE)
