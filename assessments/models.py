@@ -25,6 +25,11 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
 REFERENCE_PATTERN = re.compile(rf"CG-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}")
 
 
+def offered_here(level: str) -> bool:
+    """Whether this centre offers the level of care (CENTRE_LEVELS); if not, it refers out."""
+    return level in settings.CENTRE_LEVELS
+
+
 def new_reference() -> str:
     chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
     return f"CG-{chars[:4]}-{chars[4:]}"

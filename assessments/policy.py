@@ -966,6 +966,10 @@ FLAGS: dict[Flag, FlagInfo] = {
 }
 URGENT_FLAGS = frozenset(flag for flag, info in FLAGS.items() if info.urgent)
 
+# What the result page offers first to a person with few signs: ways to look after their
+# use on their own and with a doctor (templates/assessments/result.html).
+SELF_HELP_CITES = ("rethinking_drinking",)
+
 NOT_AN_ASSESSMENT = _(
     "This screen is not a diagnosis or an assessment. A professional assessment with a "
     "counselor or doctor decides which care is right for you."

@@ -247,6 +247,17 @@ _PUBLISHED_REFERENCES = (
         ),
     ),
     Source(
+        "rethinking_drinking",
+        "Rethinking Drinking: Alcohol and your health",
+        "National Institute on Alcohol Abuse and Alcoholism (NIAAA)",
+        "2016",
+        "https://www.rethinkingdrinking.niaaa.nih.gov/",
+        _(
+            "Ways to cut down on your own: keep track of when and how much, set a limit "
+            "before you start, have days without any, and talk with a doctor."
+        ),
+    ),
+    Source(
         "two_one_one",
         "211: local help for housing and other needs",
         "United Way Worldwide",

@@ -34,13 +34,18 @@ from assessments.models import (
     ScreenEvent,
     forget_status_counts,
     idempotency_digest,
+    offered_here,
 )
 from assessments.sources import PROVIDER_ARTICLE_IDS, SOURCES
+from careguide import hours
 from careguide.views import RETRY_AFTER_SECONDS
 
 DRAFT = "screen_draft"  # the answers so far, in the person's session
 LAST_RESULT = "screen_result"  # the token of the screen this browser submitted last
 CONTACT_STEP = STEPS[-1]
+# The public treatment locator (SAMHSA), for a level this centre does not offer: a plain
+# link, with nothing of the person's in it.
+FIND_TREATMENT_URL = "https://findtreatment.gov/"
 
 
 # --- Public pages -----------------------------------------------------------------------
@@ -187,11 +192,24 @@ def start(request):
     return redirect(_resume_url(_get_draft(request, create=True)))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start_over(request):
-    request.session.pop(DRAFT, None)
-    messages.info(request, _("Your answers have been cleared. You can start again."))
-    return redirect("assessments:home")
+    """Asks first, on a page of its own; only the POST clears the answers."""
+    if request.method == "POST":
+        request.session.pop(DRAFT, None)
+        messages.info(request, _("Your answers have been cleared. You can start again."))
+        return redirect("assessments:home")
+    draft = _get_draft(request)
+    if draft is None:
+        return redirect("assessments:home")
+    back = request.GET.get("back", "")
+    if back in STEPS_BY_SLUG:
+        back_url = reverse("assessments:step", args=[back])
+    elif back == "check":
+        back_url = reverse("assessments:check")
+    else:
+        back_url = _resume_url(draft)
+    return render(request, "assessments/start_over.html", {"back_url": back_url})
 
 
 @require_http_methods(["GET", "POST"])
@@ -224,24 +242,34 @@ def step(request, slug: str):
         return response
 
 
+def _back_to_check(current: Step, changed: str) -> str:
+    """Check your answers, at the row of the answer that was changed (when there is one)."""
+    url = reverse("assessments:check")
+    return f"{url}#answer-{changed}" if changed in current.form_class.base_fields else url
+
+
 def _step(request, current: Step):
     draft = _get_draft(request, create=True)
     index = STEPS.index(current)
     from_check = request.GET.get("from") == "check"
+    changed = request.GET.get("change", "")  # the question a Change link came for
     if request.method == "POST":
         data = {name: request.POST.getlist(name) for name in current.form_class.base_fields}
         draft["steps"][current.slug] = data
         _save_draft(request, draft)
         if request.POST.get("action") == "back":
             if from_check:
-                return redirect("assessments:check")
+                return redirect(_back_to_check(current, changed))
             if index == 0:
                 return redirect("assessments:home")
             return redirect("assessments:step", STEPS[index - 1].slug)
         form = _form(current.form_class, data)
         if form.is_valid():
             if from_check or index == len(STEPS) - 1:
-                return redirect(_back_to_check(draft, request.GET.get("q"), form))
+                resume = _resume_url(draft)
+                if from_check and resume == reverse("assessments:check"):
+                    return redirect(_back_to_check(current, changed))
+                return redirect(resume)
             return redirect("assessments:step", STEPS[index + 1].slug)
     else:
         stored = draft["steps"].get(current.slug)
@@ -260,14 +288,6 @@ def _step(request, current: Step):
             "errors": error_summary(form),
         },
     )
-
-
-def _back_to_check(draft: dict, changed: str | None, form) -> str:
-    """Check your answers at the row that was changed (or the next step still to answer)."""
-    url = _resume_url(draft)
-    if url == reverse("assessments:check") and changed in form.fields:
-        url += f"#answer-{changed}"
-    return url
 
 
 def _questions(form) -> list[dict]:
@@ -393,9 +413,30 @@ def _expired(request, screen: Screen):
     return _private(render(request, "assessments/result_expired.html", status=410))
 
 
+def _when_we_call() -> dict:
+    """When the team can be expected to call a person who asks now, in words for the page."""
+    now = timezone.localtime()  # the centre's time zone (TIME_ZONE)
+    within = settings.CENTRE_CALLBACK_HOURS
+    call = hours.when_we_call(settings.CENTRE_HOURS, now, timedelta(hours=within))
+    words = {"open_now": call["open_now"], "within": within}
+    if "by" in call:
+        words["by"] = hours.time_words(call["by"])
+    if "closes" in call:
+        words["closes"] = hours.time_words(call["closes"])
+    if "next" in call:
+        words["next_day"] = hours.day_words(call["next"], now)
+        words["next_time"] = hours.time_words(call["next"])
+    return words
+
+
 def _result_page(request, screen: Screen, call_form=None, status=200):
     level = rules.Level(screen.level)
     call_form = call_form or (None if screen.contact_requested else _form(RequestCallForm))
+    # Few signs of a disorder leads the page, where the level is outpatient (ruleset 1 could
+    # also raise such answers higher, for housing say: then the level leads as usual).
+    low_signs = rules.Flag.LOW_SIGNS in screen.flags and level is rules.Level.OUTPATIENT
+    # The crisis box and the few-signs headline say their flags' words themselves.
+    shown_apart = {rules.Flag.CRISIS} | ({rules.Flag.LOW_SIGNS} if low_signs else set())
     return _private(
         render(
             request,
@@ -405,11 +446,19 @@ def _result_page(request, screen: Screen, call_form=None, status=200):
                 "level": level,
                 "info": rules.LEVELS[level],
                 "crisis": rules.Flag.CRISIS in screen.flags,
+                "low_signs": low_signs,
+                "self_help_sources": [SOURCES[s] for s in policy.SELF_HELP_CITES],
                 "flag_boxes": [
                     (flag, info)
                     for flag, info in rules.FLAGS.items()
-                    if flag in screen.flags and flag != rules.Flag.CRISIS
+                    if flag in screen.flags and flag not in shown_apart
                 ],
+                "offered": offered_here(screen.level),
+                "find_treatment_url": FIND_TREATMENT_URL,
+                "call": _when_we_call(),
+                "result_url": request.build_absolute_uri(
+                    reverse("assessments:result", args=[screen.result_token])
+                ),
                 "not_an_assessment": rules.NOT_AN_ASSESSMENT,
                 "call_form": call_form,
                 "errors": error_summary(call_form) if call_form else [],

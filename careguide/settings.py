@@ -9,6 +9,8 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from careguide import hours
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -99,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessments.context_processors.centre",
+                "careguide.context_processors.centre",
             ],
         },
     },
@@ -225,6 +227,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
 ]
+# Files served at the site's root, such as /favicon.ico (by WhiteNoise, as static files are).
+WHITENOISE_ROOT = BASE_DIR / "webroot"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -260,9 +264,28 @@ CENTRE = {
     "name": os.environ.get("CENTRE_NAME", "Example Recovery Center (demo)"),
     "phone": os.environ.get("CENTRE_PHONE", "555-0100"),
     "email": os.environ.get("CENTRE_EMAIL", "admissions@example.org"),
-    "hours": os.environ.get("CENTRE_HOURS", "Monday to Friday, 8am to 8pm"),
     "address": os.environ.get("CENTRE_ADDRESS", "100 Example Street, Springfield"),
 }
+# Its opening hours, per weekday, in its time zone (TIME_ZONE); see careguide/hours.py.
+try:
+    CENTRE_HOURS = hours.parse(os.environ.get("CENTRE_HOURS", "Mon-Fri 08:00-20:00"))
+except hours.HoursError as error:
+    raise ImproperlyConfigured(f"CENTRE_HOURS: {error}") from None
+# How soon, within opening hours, admissions call back a person who asked.
+CENTRE_CALLBACK_HOURS = envint("CENTRE_CALLBACK_HOURS", "2")
+if CENTRE_CALLBACK_HOURS < 1:
+    raise ImproperlyConfigured("CENTRE_CALLBACK_HOURS must be 1 or more")
+# The levels of care the centre offers; for any other, it helps the person find a place
+# (checked against the rules' levels by assessments' system check).
+CENTRE_LEVELS = envlist("CENTRE_LEVELS", "inpatient,iop,outpatient")
+if not CENTRE_LEVELS:
+    raise ImproperlyConfigured("CENTRE_LEVELS must name at least one level of care")
+# Where "Exit this page" goes: an ordinary, harmless site (see README).
+QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.weather.gov/")
+if not re.fullmatch(r"https://[^\s\"'<>]+", QUICK_EXIT_URL):
+    raise ImproperlyConfigured(
+        f"QUICK_EXIT_URL must be an https:// address, not {QUICK_EXIT_URL!r}"
+    )
 
 LOGGING = {
     "version": 1,

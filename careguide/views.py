@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from careguide.context_processors import centre_info
+
 RETRY_AFTER_SECONDS = 60
 
 
@@ -47,7 +49,7 @@ def server_error(request):
     Rendered without the request's context processors and without the database, so it works
     whatever broke; it shows no traceback, settings or SQL.
     """
-    context = {"centre": settings.CENTRE}
+    context = {"centre": centre_info(), "quick_exit_url": settings.QUICK_EXIT_URL}
     if _database_unavailable(sys.exc_info()[1]):
         body = loader.render_to_string("503.html", context)
         return HttpResponse(body, status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

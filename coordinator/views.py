@@ -36,6 +36,7 @@ from assessments.models import (
     Status,
     all_status_counts,
     forget_status_counts,
+    offered_here,
 )
 from coordinator import forms, labels, stats
 
@@ -299,6 +300,7 @@ def _queue_row(screen: Screen, screen_url: str, status_labels: dict) -> dict:
         "received_at": received.strftime("%Y-%m-%d %H:%M"),
         "level": labels.level_label(screen.effective_level),
         "overridden": bool(screen.override_level),
+        "refer_out": not offered_here(screen.effective_level),
         "flags": [labels.flag_label(flag) for flag in screen.flags],
         "severity": labels.profile_label("severity", screen.severity),
     }
@@ -407,6 +409,7 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
             ],
             "level": labels.level_label(screen.level),
             "override_level": labels.level_label(screen.override_level),
+            "refer_out": not offered_here(screen.effective_level),
             "flags": [labels.flag_label(flag) for flag in screen.flags],
             "trace": [
                 {**entry, "level": labels.level_label(entry.get("level", ""))}

@@ -374,3 +374,27 @@ def test_a_stale_note_keeps_what_was_typed(alice_client, make_screen):
     r = alice_client.post(_url(screen, "note"), {"version": 2, "text": "A long call summary."})
     assert r.status_code == 302
     assert screen.events.filter(kind="note").exists()
+
+
+def test_a_level_the_centre_does_not_offer_says_refer_out(alice_client, make_screen, settings):
+    settings.CENTRE_LEVELS = ["iop", "outpatient"]
+    screen = make_screen({"housing": "none", **criteria(4)})  # inpatient
+    r = alice_client.get(_url(screen))
+    assert screen.level == "inpatient"
+    assert '<span class="badge text-bg-warning refer-out-badge">Refer out</span>' in r.text
+    assert "Refer out" in alice_client.get("/coordinator/").text
+
+
+def test_an_offered_level_does_not_say_refer_out(alice_client, make_screen, settings):
+    settings.CENTRE_LEVELS = ["iop", "outpatient"]
+    screen = make_screen(criteria(4))  # iop
+    assert "Refer out" not in alice_client.get(_url(screen)).text
+    assert "Refer out" not in alice_client.get("/coordinator/").text
+
+
+def test_an_override_to_an_offered_level_ends_the_refer_out(alice_client, make_screen, settings):
+    settings.CENTRE_LEVELS = ["iop", "outpatient"]
+    screen = make_screen(
+        {"housing": "none"}, override_level="iop", override_reason="not_available"
+    )
+    assert "Refer out" not in alice_client.get(_url(screen)).text

@@ -106,3 +106,9 @@ def test_every_page_seen_logged_in_is_not_stored(client, admin_user):
 def test_public_pages_seen_anonymously_are_left_alone(client):
     r = client.get("/")
     assert "no-store" not in r.get("Cache-Control", "")
+
+
+def test_the_error_pages_keep_the_quick_exit(client):
+    with mock.patch("assessments.views.render", side_effect=OperationalError(SECRET)):
+        r = client.get("/how-it-works/")
+    assert 'href="https://www.weather.gov/" rel="noreferrer">Exit this page</a>' in r.text

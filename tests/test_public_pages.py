@@ -93,3 +93,48 @@ def test_no_page_loads_anything_from_another_host(client):
         for value in re.findall(r'\baction="([^"]*)"', html):
             assert not re.match(r"(https?:)?//", value), (name, value)
         assert "@import" not in html and "url(http" not in html, name
+
+
+def test_the_favicon_is_served_at_the_root(client):
+    r = client.get("/favicon.ico")
+    assert r.status_code == 200
+    assert r["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
+    body = b"".join(r.streaming_content) if r.streaming else r.content
+    assert body[:4] == b"\x00\x00\x01\x00"  # an icon file
+
+
+def test_pages_name_the_svg_favicon(client):
+    assert (
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in client.get("/").text
+    )
+
+
+EXIT = 'class="btn btn-danger quick-exit-button" href="https://www.weather.gov/" rel="noreferrer"'
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/how-it-works/", "/sources/", "/screen/about-you/", "/deleted/", "/no-such-page/"],
+)
+def test_patient_pages_have_the_crisis_line_and_a_quick_exit(client, path):
+    html = client.get(path).text
+    assert 'class="crisis-line"' in html
+    assert EXIT in html
+    main = html[html.index('<main id="main"') :]
+    assert main.index("quick-exit-button") < main.index("<h1")  # first in the content
+
+
+def test_the_quick_exit_goes_where_the_setting_says(client, settings):
+    settings.QUICK_EXIT_URL = "https://www.example.org/weather"
+    assert 'href="https://www.example.org/weather" rel="noreferrer"' in client.get("/").text
+
+
+@pytest.mark.parametrize("path", ["/coordinator/", "/coordinator/dashboard/"])
+def test_staff_pages_have_neither_the_crisis_strip_nor_the_quick_exit(alice_client, path):
+    html = alice_client.get(path).text
+    assert 'class="crisis-line"' not in html and "quick-exit" not in html
+
+
+def test_the_login_page_has_neither_the_crisis_strip_nor_the_quick_exit(client):
+    html = client.get("/coordinator/login/").text
+    assert 'class="crisis-line"' not in html and "quick-exit" not in html

@@ -97,6 +97,36 @@ def test_none_of_these_cannot_be_ticked_with_a_treatment(client):
     assert "Select “No, neither of these” or the ones that apply, not both" in r.text
 
 
+@pytest.mark.parametrize(
+    "slug, name, hint, error",
+    [
+        ("substance-use", "substances", "Select all that apply.", "Select at least one substance"),
+        (
+            "substance-use",
+            "use_days",
+            "Enter a number from 0 to 30.",
+            "Enter a number of days from 0 to 30",
+        ),
+        ("signs", "lost_control", None, "Select yes or no"),
+    ],
+)
+def test_a_questions_hint_and_error_come_before_its_answers(client, slug, name, hint, error):
+    client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))
+    page = client.post(f"/screen/{slug}/", {}).text
+    start = page.index(f'<div id="div_id_{name}"')
+    end = page.find('<div id="div_id_', start + 1)
+    question = page[start : end if end > 0 else page.index("</form>", start)]
+    order = [
+        question.index('class="form-label'),
+        question.index(hint) if hint else None,
+        question.index(f'<span class="visually-hidden">Error:</span> {error}'),
+        question.index(f'name="{name}"'),
+    ]
+    order = [at for at in order if at is not None]
+    assert order == sorted(order)
+    assert f'id="id_{name}_error" class="field-error-message"' in question
+
+
 @pytest.mark.parametrize("days", ["31", "-1", "abc", "2.5", ""])
 def test_it_rejects_use_days_outside_0_to_30(client, days):
     data = step_data(STEPS[1], BASELINE) | {"use_days": days}
@@ -170,8 +200,45 @@ def test_start_over_clears_every_answer(client):
     assert client.get("/screen/").url == "/screen/about-you/"
 
 
-def test_start_over_rejects_get(client):
-    assert client.get("/screen/start-over/").status_code == 405
+@pytest.mark.parametrize(
+    "back, expected",
+    [("home", "/screen/home/"), ("check", "/screen/check/"), ("", "/screen/check/")],
+)
+def test_start_over_asks_first_and_clears_nothing_on_its_own(client, back, expected):
+    answer_all_steps(client, BASELINE)
+    r = client.get(f"/screen/start-over/?back={back}")
+    assert r.status_code == 200
+    assert "Do you want to start over?" in r.text
+    assert 'action="/screen/start-over/" ' not in r.text  # the form posts, with its token
+    assert re.search(r'<form method="post" action="/screen/start-over/">', r.text)
+    assert f'href="{expected}">No, go back to my answers' in r.text
+    assert client.get("/screen/check/").status_code == 200  # every answer still there
+
+
+def test_start_over_ignores_a_foreign_back_address(client):
+    answer_all_steps(client, BASELINE)
+    r = client.get("/screen/start-over/?back=https://evil.example/")
+    assert 'href="/screen/check/">No, go back' in r.text
+    assert "evil.example" not in r.text
+
+
+def test_start_over_without_answers_goes_home(client):
+    assert client.get("/screen/start-over/").url == "/"
+
+
+@pytest.mark.parametrize("page", ["/screen/home/", "/screen/check/"])
+def test_steps_link_to_the_start_over_page_instead_of_clearing_at_once(client, page):
+    answer_all_steps(client, BASELINE)
+    html = client.get(page).text
+    assert 'href="/screen/start-over/?back=' in html
+    assert 'action="/screen/start-over/"' not in html
+
+
+def test_the_start_page_asks_before_clearing_too(client):
+    client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))
+    html = client.get("/").text
+    assert 'href="/screen/start-over/">Start over</a>' in html
+    assert 'action="/screen/start-over/"' not in html
 
 
 def test_check_your_answers_lists_every_answer_with_a_change_link(client):
@@ -186,8 +253,8 @@ def test_check_your_answers_lists_every_answer_with_a_change_link(client):
             assert "used_since_care" not in r.text
             continue
         assert f'id="answer-{name}"' in r.text
-        assert f"?from=check&amp;q={name}#question-{name}" in r.text
-    assert "?from=check&amp;q=contact_requested#question-contact_requested" in r.text
+        assert f"?from=check&amp;change={name}#question-{name}" in r.text
+    assert "?from=check&amp;change=contact_requested#question-contact_requested" in r.text
     assert "first_name" not in r.text  # no contact asked for: no contact details kept
     # The send form's address has no fragment, so none follows the person to their result.
     assert '<form method="post" action="/screen/check/"' in r.text
@@ -196,12 +263,38 @@ def test_check_your_answers_lists_every_answer_with_a_change_link(client):
 def test_a_change_from_check_your_answers_returns_there(client):
     answer_all_steps(client, BASELINE)
     r = client.post(
-        "/screen/home/?from=check&q=housing", step_data(HOME, make_answers(housing="temporary"))
+        "/screen/home/?from=check&change=housing",
+        step_data(HOME, make_answers(housing="temporary")),
     )
     assert r.status_code == 302 and r.url == "/screen/check/#answer-housing"
     assert "It is temporary" in client.get("/screen/check/").text
-    r = client.post("/screen/home/?from=check&q=evil", step_data(HOME, BASELINE))
+    r = client.post("/screen/home/?from=check&change=evil", step_data(HOME, BASELINE))
     assert r.url == "/screen/check/"  # only a question of that step makes a fragment
+
+
+def test_a_change_returns_to_the_changed_answers_row(client):
+    answer_all_steps(client, BASELINE)
+    url = "/screen/home/?from=check&change=housing"
+    page = client.get(url).text
+    assert '<div class="question" id="question-housing">' in page  # what #question-housing finds
+    assert f'<form method="post" action="{url.replace("&", "&amp;")}"' in page
+    r = client.post(url, step_data(HOME, make_answers(housing="temporary")))
+    assert r.status_code == 302 and r.url == "/screen/check/#answer-housing"
+    back = client.post(url, {**step_data(HOME, BASELINE), "action": "back"})
+    assert back.url == "/screen/check/#answer-housing"
+
+
+@pytest.mark.parametrize("change", ["use_days", "../x", ""])
+def test_a_change_for_another_steps_question_returns_to_the_top(client, change):
+    answer_all_steps(client, BASELINE)
+    r = client.post(f"/screen/home/?from=check&change={change}", step_data(HOME, BASELINE))
+    assert r.url == "/screen/check/"
+
+
+def test_sending_from_check_your_answers_posts_to_an_address_without_a_fragment(client):
+    answer_all_steps(client, BASELINE)
+    page = client.get("/screen/check/").text
+    assert '<form method="post" action="/screen/check/" novalidate>' in page
 
 
 def test_check_your_answers_sends_you_to_the_first_unanswered_step(client):
@@ -222,6 +315,8 @@ def test_a_yes_to_self_harm_opens_the_next_page_with_crisis_resources(client):
     assert main.index('class="crisis-box"') < main.index("<h1>")
     assert 'href="tel:988"' in main and 'href="tel:911"' in main and "1-800-662-4357" in main
     assert "carry on with the screen" in main
+    for href in ("tel:988", "sms:988", "tel:911"):
+        assert re.search(rf'<a class="btn btn-lg crisis-action[^"]*" href="{href}">', main)
     assert "<form" in main  # the person can still go on
 
 

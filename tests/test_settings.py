@@ -102,3 +102,49 @@ def test_the_deploy_check_is_clean_with_production_values():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_centre_hours_are_read_per_weekday():
+    code = "import careguide.settings as s; print(sorted(s.CENTRE_HOURS), s.CENTRE_HOURS[5])"
+    result = _load_settings(
+        {"DJANGO_DEBUG": "True", "CENTRE_HOURS": "Mon-Fri 08:00-20:00, Sat 09:00-13:00"}, code
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        "[0, 1, 2, 3, 4, 5] (datetime.time(9, 0), datetime.time(13, 0))"
+    )
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"CENTRE_HOURS": "Monday to Friday, 8am to 8pm"}, "CENTRE_HOURS: 'monday to friday'"),
+        ({"CENTRE_HOURS": "Mon 20:00-08:00"}, "CENTRE_HOURS: 'mon 20:00-08:00' closes before"),
+        ({"CENTRE_CALLBACK_HOURS": "0"}, "CENTRE_CALLBACK_HOURS must be 1 or more"),
+        ({"CENTRE_LEVELS": " , "}, "CENTRE_LEVELS must name at least one level"),
+        ({"QUICK_EXIT_URL": "http://www.weather.gov/"}, "QUICK_EXIT_URL must be an https://"),
+        ({"QUICK_EXIT_URL": 'https://x.org/"><script>'}, "QUICK_EXIT_URL must be an https://"),
+    ],
+)
+def test_it_refuses_bad_centre_settings(env, message):
+    result = _load_settings({"DJANGO_DEBUG": "True", **env})
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_centre_levels_default_to_all_three():
+    code = "import careguide.settings as s; print(s.CENTRE_LEVELS)"
+    result = _load_settings({"DJANGO_DEBUG": "True"}, code)
+    assert result.stdout.strip() == "['inpatient', 'iop', 'outpatient']"
+
+
+def test_the_system_check_refuses_an_unknown_level():
+    result = subprocess.run(
+        [sys.executable, MANAGE_PY, "check"],
+        env={"PATH": "", "DJANGO_DEBUG": "True", "CENTRE_LEVELS": "iop,outpatients"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode != 0
+    assert "assessments.E001" in result.stderr
+    assert "CENTRE_LEVELS names 'outpatients', which is not a level of care" in result.stderr

@@ -21,7 +21,8 @@ def screens():
     user.groups.add(group)
     made = []
     for index, changes in enumerate(
-        [{"self_harm_thoughts": True}, criteria(4), {}, criteria(7)] * 5
+        # A crisis with a disorder (inpatient, urgent), IOP twice, and few signs (outpatient).
+        [{"self_harm_thoughts": True, **criteria(4)}, criteria(4), {}, criteria(7)] * 5
     ):
         screen = Screen.from_recommendation(
             recommend(make_answers(**changes)),

@@ -1,5 +1,0 @@
-from django.conf import settings
-
-
-def centre(request):
-    return {"centre": settings.CENTRE}
