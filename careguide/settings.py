@@ -309,6 +309,8 @@ LOGGING = {
 # The self-screen.
 RESULT_LINK_DAYS = envint("RESULT_LINK_DAYS", "30")
 RETENTION_DAYS = envint("RETENTION_DAYS", "365")
+# Django's database sessions, refusing keys it could not have made (careguide/sessions.py).
+SESSION_ENGINE = "careguide.sessions"
 # A person's unfinished answers live in their session for a day, then they are gone.
 DRAFT_HOURS = 24
 SESSION_COOKIE_AGE = DRAFT_HOURS * 3600
