@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, send_mail
-from django.db import DatabaseError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +34,7 @@ BATCH = 50
 # request, how long that request took would tell whether the address has an account.
 SENT_ON_REQUEST = (OutboxMessage.Kind.URGENT_SCREEN,)
 SENDING_LOCK_KEY = "outbox:sending"
+HEALTH_CHECKS = ("/healthz", "/readyz")
 
 
 def screen_url(reference: str) -> str:
@@ -155,19 +155,25 @@ class OutboxMiddleware:
     """Sends waiting urgent notices at the start of a request, once they are due.
 
     Whether any is due is in the cache (OUTBOX_DUE_KEY): most requests ask nothing of the
-    database. One request at a time sends; a database that is down leaves them for later.
+    database. One request at a time sends; a database or cache that is down leaves them for
+    later (send_outbox); the health checks are left alone.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info not in HEALTH_CHECKS:
+            try:
+                self._send_due()
+            except Exception as error:  # the request goes on; cron's send_outbox retries
+                logger.warning("Outbox not read: %s", type(error).__name__)
+        return self.get_response(request)
+
+    def _send_due(self) -> None:
         due_at = cache.get(OUTBOX_DUE_KEY)
         if due_at is not None and due_at <= time.time() and cache.add(SENDING_LOCK_KEY, 1, 60):
             try:
                 send_due(kinds=SENT_ON_REQUEST)
-            except DatabaseError:
-                logger.warning("Outbox not read: the database is unavailable")
             finally:
                 cache.delete(SENDING_LOCK_KEY)
-        return self.get_response(request)

@@ -277,7 +277,7 @@ def test_an_urgent_screen_leaves_a_notice_in_the_outbox_and_the_next_request_sen
         ("urgent_screen", reference)
     ]
     assert mailoutbox == []  # not in the person's request
-    client.get("/healthz")  # anyone's next request
+    client.get("/how-it-works/")  # anyone's next request
     assert [m.subject for m in mailoutbox] == [f"Urgent screen {reference}"]
     assert f"/coordinator/screens/{reference}/" in mailoutbox[0].body
     assert not OutboxMessage.objects.exists()
@@ -285,7 +285,7 @@ def test_an_urgent_screen_leaves_a_notice_in_the_outbox_and_the_next_request_sen
     assert_not_leaked("sam@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         post(client, answers, **{"Idempotency-Key": "urgent-1"})  # a replay sends nothing
-    client.get("/healthz")
+    client.get("/how-it-works/")
     assert len(mailoutbox) == 1 and not OutboxMessage.objects.exists()
 
 
@@ -294,7 +294,7 @@ def test_a_screen_that_is_not_urgent_sends_no_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         post(client, BASELINE)
-    client.get("/healthz")
+    client.get("/how-it-works/")
     assert mailoutbox == [] and not OutboxMessage.objects.exists()
 
 

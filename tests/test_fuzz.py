@@ -41,7 +41,8 @@ VALUE = st.one_of(TEXT, TRICKY, st.lists(st.one_of(TEXT, TRICKY), max_size=4))
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
-    settings.SUBMISSION_RATE = "1000000/1m"  # the examples all come from one address
+    # The examples all come from one address.
+    settings.SUBMISSION_RATE = settings.STEP_RATE = "1000000/1m"
 
 
 def _counts():

@@ -147,7 +147,7 @@ def test_the_outbox_middleware_asks_the_database_nothing_when_nothing_is_due(
     client, django_assert_num_queries
 ):
     with django_assert_num_queries(0):
-        assert client.get("/healthz").status_code == 200
+        assert client.get("/sources/").status_code == 200
 
 
 def test_a_database_that_is_down_does_not_fail_the_request(client, monkeypatch, caplog):
@@ -163,5 +163,22 @@ def test_a_database_that_is_down_does_not_fail_the_request(client, monkeypatch, 
     cache.set(OUTBOX_DUE_KEY, 0, None)
     monkeypatch.setattr("coordinator.notifications.send_due", broken)
     with caplog.at_level(logging.WARNING):
+        assert client.get("/sources/").status_code == 200
+    assert "Outbox not read: OperationalError" in caplog.text
+
+
+def test_the_health_checks_send_nothing(
+    client, make_screen, mailoutbox, django_assert_num_queries
+):
+    from django.core.cache import cache
+
+    from assessments.models import OUTBOX_DUE_KEY
+
+    screen = make_screen({"self_harm_thoughts": True})
+    OutboxMessage.objects.add("urgent_screen", reference=screen.reference)
+    cache.set(OUTBOX_DUE_KEY, 0, None)
+    with django_assert_num_queries(0):
         assert client.get("/healthz").status_code == 200
-    assert "Outbox not read: the database is unavailable" in caplog.text
+    assert mailoutbox == []
+    client.get("/")
+    assert len(mailoutbox) == 1
