@@ -263,3 +263,13 @@ def test_the_workspace_takes_any_query(alice_client, make_screen, name):
 def test_a_screen_address_takes_anything(alice_client, code):
     r = alice_client.get(f"/coordinator/screens/{quote(code, safe='')}/")
     assert r.status_code in (200, 404)
+
+
+def test_ci_runs_a_fixed_set_of_examples():
+    """CI (CI=true, .ci/run) draws the same examples every run and keeps none between runs."""
+    import os
+
+    ci = settings.get_profile("ci")
+    assert ci.derandomize and ci.database is None
+    if os.environ.get("CI") == "true":
+        assert settings.default.derandomize and settings.default.database is None

@@ -416,3 +416,19 @@ def test_pages_with_answers_are_not_stored(client):
     assert "no-store" in client.get("/")["Cache-Control"]  # it links to the answers
     r = client.post("/screen/contact/", {"contact_requested": "yes"})  # errors, what was typed
     assert r.status_code == 200 and "no-store" in r["Cache-Control"]
+
+
+def test_a_draft_sent_twice_with_other_answers_is_sent_as_new(client):
+    # Another tab sent this draft a moment ago with other answers: these are stored too.
+    from assessments.models import idempotency_digest
+    from assessments.rules import recommend
+
+    answer_all_steps(client, BASELINE)
+    key = idempotency_digest("form", client.session["screen_draft"]["key"])
+    Screen.objects.submit(recommend(make_answers(use_days=9)), {}, idempotency_key=key)
+    r = client.post("/screen/check/")
+    assert r.status_code == 302 and r.url == "/screen/check/"
+    r = client.post("/screen/check/")
+    assert r.status_code == 302 and r.url.startswith("/r/")
+    assert Screen.objects.count() == 2
+    assert Screen.objects.get(result_token=r.url.split("/")[2]).answers["use_days"] == 2
