@@ -27,9 +27,10 @@ run: install
 
 # Tests run with debug off, as production does, on throwaway credentials; over plain http
 # (the test client and live_server), so without the https redirect (tests/test_security.py
-# checks the redirect itself).
+# checks the redirect itself); in one process, so with the cache in its memory, not Redis.
 TEST_ENV := DJANGO_DEBUG=False DJANGO_SECRET_KEY=test-only-secret-key-0123456789abcdef-not-for-production \
-	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=False
+	DJANGO_ALLOWED_HOSTS=testserver,localhost,127.0.0.1 DJANGO_SECURE_SSL_REDIRECT=False \
+	LOCAL_MEMORY_CACHE=True
 
 test: install
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)

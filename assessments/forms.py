@@ -131,6 +131,9 @@ class StepForm(forms.Form):
         return data
 
     def _without_none(self, question: Question, values: list[str]) -> list[str]:
+        if len(set(values)) != len(values):  # no browser sends that: refuse it, keep nothing
+            self.add_error(question.name, _t(question.error))
+            return []
         if NONE_OF_THESE not in values:
             return [v for v in question.values if v in values]  # in the catalogue's order
         if len(values) > 1:

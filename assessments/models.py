@@ -39,9 +39,20 @@ def new_result_token() -> str:
     return secrets.token_urlsafe(24)  # 192 bits
 
 
-def idempotency_digest(origin: str, key: str) -> str:
-    """What is stored for an idempotency key: its sha256, namespaced by where it came from."""
-    return hashlib.sha256(f"{origin}:{key}".encode()).hexdigest()
+def idempotency_digest(origin: str, key: str, client: str = "") -> str:
+    """What is stored for an idempotency key: its sha256, namespaced by where it came from and
+    scoped to the client that sent it (an API client's address), so a key another client
+    happens to use, or guesses, never answers with someone else's screen."""
+    return hashlib.sha256(f"{origin}:{client}:{key}".encode()).hexdigest()
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was used before for a different screen: answers or contact."""
+
+
+# A new reference is drawn this many times when the one drawn is taken (29^8 references: one
+# submission in 500,000 collides at a million stored screens).
+REFERENCE_TRIES = 5
 
 
 class Status(models.TextChoices):
@@ -75,12 +86,6 @@ class OverrideReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _notify_urgent(screen: "Screen") -> None:
-    from coordinator.notifications import notify_urgent  # the workspace's app sends it
-
-    notify_urgent(screen)
-
-
 class ScreenQuerySet(models.QuerySet):
     def queue(self):
         """Urgent first, then newest first: the order coordinators work in."""
@@ -100,32 +105,43 @@ class ScreenQuerySet(models.QuerySet):
     ) -> tuple["Screen", bool]:
         """Stores a screen whole, in one transaction, once per idempotency key.
 
-        Returns the screen and whether it is new; a repeat returns the first screen.
+        Returns the screen and whether it is new; a repeat returns the first screen, and a
+        repeat with other answers or contact details raises IdempotencyConflict. An urgent
+        screen leaves its notice in the outbox in the same transaction.
         """
-        if idempotency_key and (existing := self.filter(idempotency_key=idempotency_key).first()):
-            return existing, False
         screen = Screen.from_recommendation(
             rec,
             idempotency_key=idempotency_key,
             consent_at=timezone.now() if contact else None,
             **contact,
         )
-        try:
-            with transaction.atomic():
-                screen.save(force_insert=True)
-                forget_status_counts()
-                if screen.urgent:
-                    # After the commit only, and a mail server that is down must not turn a
-                    # stored screen into an error for the person (robust: logged, not raised).
-                    transaction.on_commit(lambda: _notify_urgent(screen), robust=True)
-        except IntegrityError:
-            # A double click raced us to the same key: the first one wins.
-            if idempotency_key and (
-                existing := self.filter(idempotency_key=idempotency_key).first()
-            ):
+        for attempt in range(REFERENCE_TRIES):
+            if idempotency_key and (existing := self._replay(idempotency_key, screen)):
                 return existing, False
-            raise
-        return screen, True
+            screen.reference = new_reference()
+            try:
+                with transaction.atomic():
+                    screen.save(force_insert=True)
+                    forget_status_counts()
+                    if screen.urgent:
+                        OutboxMessage.objects.add(
+                            OutboxMessage.Kind.URGENT_SCREEN, reference=screen.reference
+                        )
+                return screen, True
+            except IntegrityError:
+                # A double click raced us to the same key (the first one wins: _replay), or the
+                # reference drawn is taken: draw another one and try again.
+                if attempt == REFERENCE_TRIES - 1:
+                    raise
+                screen.pk = None
+                screen.result_token = new_result_token()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _replay(self, idempotency_key: str, screen: "Screen") -> "Screen | None":
+        existing = self.filter(idempotency_key=idempotency_key).first()
+        if existing and not existing.same_submission(screen):
+            raise IdempotencyConflict
+        return existing
 
     def for_queue(self):
         """The queue's rows: urgent first, without the heavy answer and result columns."""
@@ -287,6 +303,10 @@ class Screen(models.Model):
             **fields,
         )
 
+    def same_submission(self, other: "Screen") -> bool:
+        """Whether `other` holds the same answers and contact details as this screen."""
+        return all(getattr(self, name) == getattr(other, name) for name in SUBMITTED_FIELDS)
+
     @property
     def effective_level(self) -> str:
         return self.override_level or self.level
@@ -325,6 +345,10 @@ class Screen(models.Model):
             "ruleset_version": self.ruleset_version,
             "result_url": result_url,
         }
+
+
+# What a submission is made of: a repeat with the same idempotency key must match all of them.
+SUBMITTED_FIELDS = ("answers", *rules.CONTACT_NAMES)
 
 
 class ScreenEvent(models.Model):
@@ -392,3 +416,51 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# Set once an outbox message is waiting: the coordinator app's middleware sends what is due on
+# the next request without asking the database every time. The value is the Unix time the
+# earliest message is due.
+OUTBOX_DUE_KEY = "outbox:due-at"
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def add(self, kind: str, reference: str = "", payload: dict | None = None):
+        """Leaves a message for the coordinator app to send, in the caller's transaction."""
+        message = self.create(kind=kind, reference=reference, payload=payload or {})
+        transaction.on_commit(lambda: cache.set(OUTBOX_DUE_KEY, 0, None))
+        return message
+
+    def due(self, now=None):
+        return self.filter(next_attempt_at__lte=now or timezone.now()).order_by(
+            "next_attempt_at", "id"
+        )
+
+
+class OutboxMessage(models.Model):
+    """An email to send, kept until it is sent: a mail server that is down loses nothing.
+
+    The self-screen leaves these (it never imports the workspace's code); the coordinator app
+    sends them (coordinator.outbox) and retries what failed with a growing wait.
+    """
+
+    class Kind(models.TextChoices):
+        URGENT_SCREEN = "urgent_screen", _("Urgent screen notice")
+        PASSWORD_RESET = "password_reset", _("Password reset link")
+
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    # The screen's reference, for the log and the coordinators; never its answers.
+    reference = models.CharField(max_length=12, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at", "id"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}".strip()

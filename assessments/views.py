@@ -1,23 +1,24 @@
-import json
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import get_usage
 
 from assessments import policy, questions, rules
+from assessments.decorators import api_error, json_api, submission_rate_exceeded
 from assessments.forms import (
     CONTACT_DETAILS,
     STEPS,
@@ -30,6 +31,7 @@ from assessments.forms import (
 )
 from assessments.models import (
     AuditEntry,
+    IdempotencyConflict,
     Screen,
     ScreenEvent,
     forget_status_counts,
@@ -38,10 +40,13 @@ from assessments.models import (
 )
 from assessments.sources import PROVIDER_ARTICLE_IDS, SOURCES
 from careguide import hours
+from careguide.middleware import client_ip
+from careguide.ratelimit import over_limit, too_many
 from careguide.views import RETRY_AFTER_SECONDS
 
 DRAFT = "screen_draft"  # the answers so far, in the person's session
 LAST_RESULT = "screen_result"  # the token of the screen this browser submitted last
+REFUSED = "refused"  # in the draft: the steps whose last answers did not all pass
 CONTACT_STEP = STEPS[-1]
 # The public treatment locator (SAMHSA), for a level this centre does not offer: a plain
 # link, with nothing of the person's in it.
@@ -90,16 +95,20 @@ def sources(request):
 
 def home(request):
     draft = _get_draft(request)
-    return render(
+    last_result = request.session.get(LAST_RESULT)
+    response = render(
         request,
         "assessments/home.html",
         {
             "draft": draft,
             "resume_url": draft and _resume_url(draft),
-            "last_result": request.session.get(LAST_RESULT),
+            "last_result": last_result,
             "retention_days": settings.RETENTION_DAYS,
         },
     )
+    if draft or last_result:  # it links to this person's answers or result
+        add_never_cache_headers(response)
+    return response
 
 
 # --- The draft: answers kept in the session until the screen is submitted ---------------
@@ -138,10 +147,12 @@ def _form(form_class, data: dict | None = None, **kwargs):
 
 
 def _stored_forms(draft: dict) -> dict[str, object]:
-    """Each step's form bound to what was typed, or None for a step never answered."""
+    """Each step's form bound to what was kept of it; None for a step never answered, or
+    whose last answers were refused (the invalid ones are not kept: see _answers_to_keep)."""
+    refused = set(draft.get(REFUSED, ()))
     return {
         step.slug: None
-        if (data := draft["steps"].get(step.slug)) is None
+        if step.slug in refused or (data := draft["steps"].get(step.slug)) is None
         else _form(step.form_class, data)
         for step in STEPS
     }
@@ -183,13 +194,49 @@ def _is_multiple(field) -> bool:
     return getattr(field.widget, "allow_multiple_selected", False)
 
 
+# What one value kept in the session may hold, whatever the field: the longest answer a step
+# takes is an email address (320 characters). Anything longer is not an answer.
+ANSWER_MAX_CHARS = 320
+
+
+def _answers_to_keep(form) -> dict[str, list[str]]:
+    """What a step's POST may leave in the session, for any form: per field, the values sent
+    when the field's own validation takes them and none is over ANSWER_MAX_CHARS; an empty list
+    for a field that is missing or invalid. At most one value a field, or each choice once.
+
+    The page shown after the POST still shows everything typed, with its errors; only what
+    is kept for 24 hours in the session is limited (it once took 2.4 million characters). A
+    step whose answers were refused stays unfinished (REFUSED), whatever is kept of it.
+    """
+    kept = {}
+    for name, field in form.fields.items():
+        values = form.data.getlist(name)
+        if not _is_multiple(field):
+            values = values[-1:]  # the one a single-value widget reads
+        most = len(field.choices) if _is_multiple(field) else 1
+        try:
+            too_many = len(values) > most or len(set(values)) != len(values)
+            if too_many or any(len(value) > ANSWER_MAX_CHARS for value in values):
+                raise ValidationError("too long")
+            field.clean(field.widget.value_from_datadict(form.data, form.files, name))
+        except ValidationError:
+            values = []
+        kept[name] = values
+    return kept
+
+
 # --- The steps ---------------------------------------------------------------------------
 
 
 @require_GET
 def start(request):
     """Starts a new screen, or resumes the one this browser left off within the last day."""
-    return redirect(_resume_url(_get_draft(request, create=True)))
+    draft = _get_draft(request)
+    return redirect(_resume_url(draft) if draft else _step_url(STEPS[0]))
+
+
+def _step_url(step: Step) -> str:
+    return reverse("assessments:step", args=[step.slug])
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,11 +259,16 @@ def start_over(request):
     return render(request, "assessments/start_over.html", {"back_url": back_url})
 
 
+@never_cache  # it shows the person's answers
 @require_http_methods(["GET", "POST"])
 def step(request, slug: str):
     current = STEPS_BY_SLUG.get(slug)
     if current is None:
         raise Http404("No such step")
+    if request.method == "POST" and (
+        retry_after := over_limit(request, "steps", settings.STEP_RATE)
+    ):
+        return _too_many(request, retry_after)
     try:
         return _step(request, current)
     except (OperationalError, InterfaceError):
@@ -249,13 +301,17 @@ def _back_to_check(current: Step, changed: str) -> str:
 
 
 def _step(request, current: Step):
-    draft = _get_draft(request, create=True)
     index = STEPS.index(current)
     from_check = request.GET.get("from") == "check"
     changed = request.GET.get("change", "")  # the question a Change link came for
     if request.method == "POST":
+        # A session (and its draft) starts with the first answer sent, not with a page seen.
+        draft = _get_draft(request, create=True)
         data = {name: request.POST.getlist(name) for name in current.form_class.base_fields}
-        draft["steps"][current.slug] = data
+        form = _form(current.form_class, data)
+        draft["steps"][current.slug] = _answers_to_keep(form)
+        refused = set(draft.get(REFUSED, ())) - {current.slug}
+        draft[REFUSED] = sorted(refused if form.is_valid() else refused | {current.slug})
         _save_draft(request, draft)
         if request.POST.get("action") == "back":
             if from_check:
@@ -263,7 +319,6 @@ def _step(request, current: Step):
             if index == 0:
                 return redirect("assessments:home")
             return redirect("assessments:step", STEPS[index - 1].slug)
-        form = _form(current.form_class, data)
         if form.is_valid():
             if from_check or index == len(STEPS) - 1:
                 resume = _resume_url(draft)
@@ -272,7 +327,8 @@ def _step(request, current: Step):
                 return redirect(resume)
             return redirect("assessments:step", STEPS[index + 1].slug)
     else:
-        stored = draft["steps"].get(current.slug)
+        draft = _get_draft(request)
+        stored = draft and draft["steps"].get(current.slug)
         form = _form(current.form_class, initial=_initial(current, stored) if stored else None)
     return render(
         request,
@@ -331,6 +387,7 @@ def _answer_words(question: questions.Question, data: dict) -> str:
     return _("Not given") if value in (None, "") else str(value)
 
 
+@never_cache  # it shows the person's answers
 @require_http_methods(["GET", "POST"])
 def check(request):
     """Check your answers, then submit: the one place a screen is stored."""
@@ -344,17 +401,23 @@ def check(request):
     if unfinished := _first_unfinished(forms):
         return redirect("assessments:step", unfinished.slug)
     if request.method == "POST":
-        if retry_after := _rate_limited(request):
+        if retry_after := submission_rate_exceeded(request):
             return _too_many(request, retry_after)
         answers = {}
         for step in STEPS[:-1]:
             answers.update(forms[step.slug].answers())
         rec = rules.recommend(answers)
-        screen, _created = Screen.objects.submit(
-            rec,
-            forms[CONTACT_STEP.slug].contact_fields(),
-            idempotency_key=idempotency_digest("form", draft["key"]),
-        )
+        try:
+            screen, _created = Screen.objects.submit(
+                rec,
+                forms[CONTACT_STEP.slug].contact_fields(),
+                idempotency_key=idempotency_digest("form", draft["key"]),
+            )
+        except IdempotencyConflict:
+            # Sent from another tab at the same moment, with other answers: these are new.
+            draft["key"] = secrets.token_urlsafe(16)
+            _save_draft(request, draft)
+            return redirect("assessments:check")
         request.session.pop(DRAFT, None)
         request.session[LAST_RESULT] = screen.result_token
         return redirect("assessments:result", screen.result_token)
@@ -369,30 +432,8 @@ def check(request):
 # --- Rate limit --------------------------------------------------------------------------
 
 
-def _rate_limited(request) -> int | None:
-    """Counts one submission from this address; the seconds to wait when over the limit."""
-    usage = get_usage(
-        request,
-        group="submissions",
-        key="ip",
-        rate=settings.SUBMISSION_RATE,
-        method="POST",
-        increment=True,
-    )
-    if usage and usage["should_limit"]:
-        return max(1, int(usage["time_left"]))
-    return None
-
-
 def _too_many(request, retry_after: int):
-    response = render(
-        request,
-        "assessments/rate_limited.html",
-        {"minutes": max(1, round(retry_after / 60))},
-        status=429,
-    )
-    response["Retry-After"] = str(retry_after)
-    return response
+    return too_many(request, "assessments/rate_limited.html", retry_after)
 
 
 # --- The result --------------------------------------------------------------------------
@@ -489,7 +530,7 @@ def request_call(request, token: str):
     form = _form(RequestCallForm, {name: request.POST.getlist(name) for name in request.POST})
     if not form.is_valid():
         return _result_page(request, screen, call_form=form)
-    if retry_after := _rate_limited(request):
+    if retry_after := submission_rate_exceeded(request):
         return _too_many(request, retry_after)
     fields = form.contact_fields()
     with transaction.atomic():
@@ -507,6 +548,8 @@ def request_call(request, token: str):
 @require_http_methods(["GET", "POST"])
 def delete_result(request, token: str):
     screen = _screen_for_token(token)
+    if screen.result_link_expired():
+        return _expired(request, screen)  # an old link, found or leaked, deletes nothing
     if request.method == "POST":
         with transaction.atomic():
             AuditEntry.objects.create(
@@ -526,12 +569,7 @@ def deleted(request):
 
 # --- The JSON API ------------------------------------------------------------------------
 
-IDEMPOTENCY_KEY_MAX = 255
 CONTACT_BOOL_FIELDS = ("contact_requested", "message_ok", "consent_to_contact")
-
-
-def _api_error(status: int, errors: dict[str, list[str]]):
-    return JsonResponse({"errors": errors}, status=status)
 
 
 def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
@@ -580,34 +618,8 @@ def api_schema(request):
     return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
 
 
-@csrf_exempt  # an API for other systems: no cookies, no session, so no CSRF to forge
-@require_POST
-def api_screens(request):
-    if request.content_type != "application/json":
-        response = _api_error(415, {"__all__": [_("Send the answers as application/json.")]})
-        return response
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES:
-        limit = settings.API_MAX_BODY_BYTES // 1024
-        return _api_error(413, {"__all__": [_("The body is over %(kb)d KB.") % {"kb": limit}]})
-    if retry_after := _rate_limited(request):
-        response = _api_error(429, {"__all__": [_("Too many screens from this address.")]})
-        response["Retry-After"] = str(retry_after)
-        return response
-    key = request.headers.get("Idempotency-Key", "")
-    if len(key) > IDEMPOTENCY_KEY_MAX:
-        message = _("The Idempotency-Key header is over %(max)d characters.")
-        return _api_error(400, {"__all__": [message % {"max": IDEMPOTENCY_KEY_MAX}]})
-    try:
-        payload = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _api_error(400, {"__all__": [_("The body is not valid JSON.")]})
-    if not isinstance(payload, dict):
-        return _api_error(400, {"__all__": [str(rules.MSG_NOT_OBJECT)]})
-
+@json_api
+def api_screens(request, payload: dict, idempotency_key: str):
     known = set(rules.ANSWER_NAMES) | set(rules.CONTACT_NAMES)
     errors = {name: [_("Unknown field.")] for name in payload if name not in known}
     try:
@@ -621,13 +633,23 @@ def api_screens(request):
     if not type_errors and not contact.is_valid():
         errors.update({name: [str(m) for m in msgs] for name, msgs in contact.errors.items()})
     if errors:
-        return _api_error(400, errors)
+        return api_error(400, errors)
 
-    digest = idempotency_digest("api", key) if key else None
-    screen, created = Screen.objects.submit(rec, contact.contact_fields(), idempotency_key=digest)
-    if not created and screen.answers != rec.answers:
-        message = _("This Idempotency-Key was already used for different answers.")
-        return _api_error(409, {"__all__": [message]})
+    # Scoped to the client: another client's key, the same by chance or guessed, is not this.
+    digest = (
+        idempotency_digest("api", idempotency_key, client=client_ip(request))
+        if idempotency_key
+        else None
+    )
+    try:
+        screen, created = Screen.objects.submit(
+            rec, contact.contact_fields(), idempotency_key=digest
+        )
+    except IdempotencyConflict:
+        message = _(
+            "This Idempotency-Key was already used for different answers or contact details."
+        )
+        return api_error(409, {"__all__": [message]})
     url = request.build_absolute_uri(reverse("assessments:result", args=[screen.result_token]))
     response = JsonResponse(screen.as_api_dict(url), status=201)
     if not created:

@@ -1,3 +1,4 @@
+import ipaddress
 import time
 
 from django.conf import settings
@@ -13,14 +14,39 @@ SEEN_AT = "_careguide_seen_at"
 SEEN_AT_STEP_SECONDS = 60
 
 
+# Counted for a request whose peer has no address (a Unix socket): an address, never bound.
+NO_ADDRESS = "0.0.0.0"  # noqa: S104  # nosec B104
+
+
+def _address(value: str | None) -> str | None:
+    """An IP address in its plain form, or None for anything else (a name, 999.1.1.1, a port).
+
+    What is stored (django-axes' records, a PostgreSQL inet column) and what the rate limits
+    count must be an address: anything else is a 500 there.
+    """
+    try:
+        address = ipaddress.ip_address((value or "").strip())
+    except ValueError:
+        return None
+    if getattr(address, "scope_id", None):  # fe80::1%eth0: the zone means nothing here
+        address = ipaddress.ip_address(str(address).split("%")[0])
+    return str(address)
+
+
 def client_ip(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or the one our PROXY_COUNT proxies saw."""
+    """The client's address: REMOTE_ADDR, or the one our PROXY_COUNT proxies saw.
+
+    A forwarded entry that is not an address (our proxy never writes one, so someone else did)
+    counts as missing: the address is then the peer's, as without a proxy.
+    """
     if settings.PROXY_COUNT:
         # Each proxy appends the address it saw; only the last PROXY_COUNT entries are ours.
-        forwarded = [ip.strip() for ip in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= settings.PROXY_COUNT and forwarded[-settings.PROXY_COUNT]:
-            return forwarded[-settings.PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(forwarded) >= settings.PROXY_COUNT and (
+            address := _address(forwarded[-settings.PROXY_COUNT])
+        ):
+            return address
+    return _address(request.META.get("REMOTE_ADDR")) or NO_ADDRESS
 
 
 def _session_expired(session, now: float) -> bool:

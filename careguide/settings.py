@@ -29,6 +29,14 @@ def envint(name: str, default: str) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
 
 
+def envrate(name: str, default: str) -> str:
+    """A rate in django-ratelimit's count/period form: 30/10m is 30 in 10 minutes."""
+    value = os.environ.get(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must look like 30/10m (count/period), not {value!r}")
+    return value
+
+
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -84,6 +92,8 @@ MIDDLEWARE = [
     "careguide.middleware.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Sends urgent notices waiting in the outbox, when the cache says one is due.
+    "coordinator.notifications.OutboxMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,16 +134,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds the rate limits, so every worker must count in the same one, with atomic
+# increments: Redis. Not the database cache: django-ratelimit adds one to a count by reading it
+# and writing it back there, so concurrent requests count once between them (its own system
+# check calls that backend "not atomic"), and it would put two queries on every limited request
+# into the database the limits protect. Without Redis the app refuses to start in production;
+# one process alone (the tests) may keep the cache in its own memory, saying so explicitly.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+LOCAL_MEMORY_CACHE = envbool("LOCAL_MEMORY_CACHE", "False")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A Redis that does not answer fails a request in seconds, not never.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
-else:
+elif DEBUG or LOCAL_MEMORY_CACHE:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set when DJANGO_DEBUG is False: the rate limits must be counted in "
+        "one cache shared by every worker (LOCAL_MEMORY_CACHE=True only for a single process)."
+    )
 
 # Argon2 for new and changed passwords; the others only verify older hashes.
 PASSWORD_HASHERS = [
@@ -253,6 +277,8 @@ EMAIL_PORT = envint("EMAIL_PORT", "587")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
+# A mail server that does not answer holds up the outbox's sending this long, not forever.
+EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "careguide@example.org")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 COORDINATORS_EMAIL = os.environ.get("COORDINATORS_EMAIL", "admissions@example.org")
@@ -287,25 +313,40 @@ if not re.fullmatch(r"https://[^\s\"'<>]+", QUICK_EXIT_URL):
         f"QUICK_EXIT_URL must be an https:// address, not {QUICK_EXIT_URL!r}"
     )
 
+# Every record goes to the root logger's console handler, whose filter first removes result
+# tokens and password-reset tokens (a token opens a screen): from the message, its arguments,
+# the traceback and the request it carries, in the record itself, so handlers after it see the
+# record clean too. Django's own handlers for "django" and "django.server" are replaced by it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "careguide.logfilters.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }
 
 # The self-screen.
 RESULT_LINK_DAYS = envint("RESULT_LINK_DAYS", "30")
 RETENTION_DAYS = envint("RETENTION_DAYS", "365")
+# Django's database sessions, refusing keys it could not have made (careguide/sessions.py).
+SESSION_ENGINE = "careguide.sessions"
 # A person's unfinished answers live in their session for a day, then they are gone.
 DRAFT_HOURS = 24
 SESSION_COOKIE_AGE = DRAFT_HOURS * 3600
 # Submissions (form and API) per client address, in django-ratelimit's "count/period" form.
-SUBMISSION_RATE = os.environ.get("SUBMISSION_RATE", "30/10m")
-if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", SUBMISSION_RATE):
-    raise ImproperlyConfigured(
-        f"SUBMISSION_RATE must look like 30/10m (count/period), not {SUBMISSION_RATE!r}"
-    )
-# The client's address for the rate limit: the same as the login throttle's (PROXY_COUNT).
+SUBMISSION_RATE = envrate("SUBMISSION_RATE", "30/10m")
+# Answers to a step (/screen/<step>/) per client address, in the same form: a person takes
+# 7 steps, a few more with mistakes or going back; over it, 429 with Retry-After.
+STEP_RATE = envrate("STEP_RATE", "120/10m")
+# Password-reset requests: per address asked for, and per client address (rates, not secrets).
+PASSWORD_RESET_RATE_PER_EMAIL = "3/h"  # noqa: S105
+PASSWORD_RESET_RATE_PER_CLIENT = "10/h"  # noqa: S105
+# The client's address for the rate limits: the same as the login throttle's (PROXY_COUNT).
 RATELIMIT_IP_META_KEY = "careguide.middleware.client_ip"
 API_MAX_BODY_BYTES = 64 * 1024

@@ -71,6 +71,24 @@ class TwoFactorForm(forms.Form):
         return code
 
 
+class EnrolmentCodeForm(forms.Form):
+    """The code an administrator gave, before an authenticator app can be set up."""
+
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=40,
+        help_text=_("The code your administrator gave you, for example 7K3M-Q9XD-H4TP-2WNA."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "autofocus": True}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("enrol", _("Continue")))
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters, read from the query string: a bad value is ignored, with a message."""
 

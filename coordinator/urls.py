@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
-from django.utils.functional import lazy
 
 from coordinator import forms, views
 
@@ -32,18 +30,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name=TEMPLATES + "password_reset_form.html",
-            email_template_name=TEMPLATES + "password_reset_email.txt",
-            subject_template_name=TEMPLATES + "password_reset_subject.txt",
-            success_url=reverse_lazy("coordinator:password_reset_done"),
-            # The link is built from SITE_URL, never from the request's Host header.
-            extra_email_context={"site_url": lazy(lambda: settings.SITE_URL, str)()},
-        ),
-        name="password_reset",
-    ),
+    # The link is sent from the outbox, built from SITE_URL (coordinator.notifications).
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(

@@ -2,13 +2,15 @@ import csv
 import io
 from base64 import b32encode
 from datetime import datetime, time, timedelta
-from functools import partial, wraps
+from functools import wraps
+from time import time as time_now
 from urllib.parse import urlencode
 
 import django_otp
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,7 +18,7 @@ from django.db.models import F, TextField
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -30,6 +32,7 @@ from assessments import rules
 from assessments.models import (
     REFERENCE_PATTERN,
     AuditEntry,
+    OutboxMessage,
     OverrideReason,
     Screen,
     ScreenEvent,
@@ -38,7 +41,9 @@ from assessments.models import (
     forget_status_counts,
     offered_here,
 )
+from careguide.ratelimit import over_limit, too_many
 from coordinator import forms, labels, stats
+from coordinator.models import EnrolmentCode
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000  # past the last page the queue is empty; a huge offset would overflow SQL
@@ -55,26 +60,37 @@ NOTICE = gettext_lazy(
 )
 
 
-def coordinator_required(view, *, two_factor: bool = True):
+def coordinator_required(view):
     """The workspace's access rule: log in, hold review_screen, pass the second factor when
-    COORDINATOR_2FA_REQUIRED, and nothing is cached.
-
-    two_factor=False only for the pages where the second factor is set up or given.
-    """
+    COORDINATOR_2FA_REQUIRED, and nothing is cached."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.has_perm(REVIEW):
             raise PermissionDenied
-        if two_factor and settings.COORDINATOR_2FA_REQUIRED and not request.user.is_verified():
+        if settings.COORDINATOR_2FA_REQUIRED and not request.user.is_verified():
             return _to_second_factor(request)
         return view(request, *args, **kwargs)
 
     return never_cache(login_required(wrapper))
 
 
-# The pages that lead to the second factor: logged in and a coordinator, not yet verified.
-before_second_factor = partial(coordinator_required, two_factor=False)
+def _uses_second_factor(user) -> bool:
+    """Who logs in with two factors: coordinators (the workspace) and staff (the admin)."""
+    return user.has_perm(REVIEW) or user.is_staff
+
+
+def before_second_factor(view):
+    """The pages where the second factor is set up or given: logged in, a coordinator or
+    staff, not yet verified; nothing is cached."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _uses_second_factor(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return never_cache(login_required(wrapper))
 
 
 def _get_screen_for_coordinator(request: HttpRequest, code: str) -> Screen:
@@ -91,6 +107,12 @@ def _get_screen_for_coordinator(request: HttpRequest, code: str) -> Screen:
 
 
 # --- Two-factor login (TOTP) ----------------------------------------------------------------
+
+# In the session once an enrolment code was accepted: until when this session may set up an
+# authenticator app (Unix time), and for whom.
+ENROLMENT_SESSION_KEY = "_careguide_enrolment"
+ENROLMENT_SETUP_SECONDS = 30 * 60
+ENROLMENT_CODE_RATE = "5/15m"  # tries of an enrolment code per account
 
 
 def _confirmed_device(user) -> TOTPDevice | None:
@@ -112,7 +134,9 @@ def _next_url(request: HttpRequest) -> str:
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return reverse("coordinator:queue")
+    if request.user.has_perm(REVIEW):
+        return reverse("coordinator:queue")
+    return reverse("admin:index")
 
 
 def _with_next(request: HttpRequest) -> str:
@@ -135,15 +159,62 @@ def _qr_code(data: str) -> str:
     return mark_safe(svg)  # noqa: S308  # nosec B308 B703
 
 
+def _may_enrol(request: HttpRequest) -> bool:
+    """Whether this session gave a valid enrolment code for this user, not too long ago."""
+    grant = request.session.get(ENROLMENT_SESSION_KEY) or {}
+    return grant.get("user") == request.user.pk and grant.get("until", 0) > time_now()
+
+
+def _enrolment_code(request: HttpRequest) -> HttpResponse:
+    """Without a device, an administrator's enrolment code comes first: never a password
+    alone, or whoever has the password could enrol their own app."""
+    form = forms.EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        retry_after = over_limit(
+            request,
+            "enrolment-codes",
+            ENROLMENT_CODE_RATE,
+            key=lambda group, request: str(request.user.pk),
+        )
+        if retry_after:
+            form.add_error(
+                "code",
+                _("Too many tries. Wait %(minutes)d minutes, then try again.")
+                % {"minutes": max(1, round(retry_after / 60))},
+            )
+        elif form.is_valid() and EnrolmentCode.objects.claim(
+            request.user, form.cleaned_data["code"]
+        ):
+            # A fresh secret: one made before the code was given is not trusted.
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            request.session[ENROLMENT_SESSION_KEY] = {
+                "user": request.user.pk,
+                "until": time_now() + ENROLMENT_SETUP_SECONDS,
+            }
+            return redirect(reverse("coordinator:two_factor_setup") + _with_next(request))
+        elif form.is_valid():
+            form.add_error(
+                "code",
+                _(
+                    "That code is not right, was already used or has expired. Check it, or "
+                    "ask your administrator for a new one."
+                ),
+            )
+    return render(request, "coordinator/two_factor_setup.html", {"form": form, "enrolment": True})
+
+
 @before_second_factor
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Set up a first authenticator app: its secret, then a first code to confirm it."""
+    """Set up a first authenticator app: an enrolment code, its secret, then a first code to
+    confirm it."""
     if _confirmed_device(request.user):
         # A password alone never replaces a device: with one, this page is not for you.
         if request.user.is_verified():
             return redirect(_next_url(request))
         return redirect(reverse("coordinator:two_factor_verify") + _with_next(request))
+    if not _may_enrol(request):
+        return _enrolment_code(request)
     device = TOTPDevice.objects.devices_for_user(request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(
@@ -154,6 +225,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         form.device.confirmed = True
         form.device.save(update_fields=["confirmed"])
+        del request.session[ENROLMENT_SESSION_KEY]
         messages.success(request, _("Two-factor login is set up."))
         return _second_factor_passed(request, form.device)
     return render(
@@ -182,6 +254,49 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         return _second_factor_passed(request, form.device)
     return render(request, "coordinator/two_factor_verify.html", {"form": form})
+
+
+# --- Password reset -----------------------------------------------------------------------
+
+
+def _email_key(group, request) -> str:
+    return request.POST.get("email", "").strip().lower()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, with the email left in the outbox instead of sent in the request.
+
+    Known and unknown addresses take the same path (one row written, no account looked up,
+    nothing sent), so the answer's timing tells nothing; the outbox command sends the link.
+    Throttled per client address and per address asked for.
+    """
+
+    template_name = "coordinator/password_reset_form.html"
+    success_url = reverse_lazy("coordinator:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if retry_after := over_limit(
+            request, "password-reset-client", settings.PASSWORD_RESET_RATE_PER_CLIENT
+        ):
+            return _too_many_resets(request, retry_after)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        if retry_after := over_limit(
+            self.request,
+            "password-reset-email",
+            settings.PASSWORD_RESET_RATE_PER_EMAIL,
+            key=_email_key,
+        ):
+            return _too_many_resets(self.request, retry_after)
+        OutboxMessage.objects.add(
+            OutboxMessage.Kind.PASSWORD_RESET, payload={"email": form.cleaned_data["email"]}
+        )
+        return redirect(self.get_success_url())
+
+
+def _too_many_resets(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return too_many(request, "coordinator/password_reset_throttled.html", retry_after)
 
 
 # --- The queue ---------------------------------------------------------------------------

@@ -93,6 +93,8 @@ def app_env(database_url: str) -> dict:
         "DJANGO_SECURE_SSL_REDIRECT": "False",
         "DATABASE_URL": database_url,
         "SUBMISSION_RATE": "1000000/1m",  # one address sends everything here
+        # No rate limit is tested here, so each worker may count in its own memory.
+        "LOCAL_MEMORY_CACHE": "True",
     }
 
 

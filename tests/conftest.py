@@ -1,4 +1,5 @@
 import logging
+import os
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
@@ -6,12 +7,20 @@ from django.http import HttpRequest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from hypothesis import settings as hypothesis_settings
 
 from assessments.models import Screen
 from assessments.rules import recommend
 from tests.answers import make_answers
 
 PASSWORD = "a-long-test-password-2026"
+
+# CI (.ci/run sets CI=true) runs the same examples every time and keeps none between runs: a
+# failure there is one anybody can reproduce, not one a random draw or an old example found.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") == "true" else "default")
+)
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,10 @@
 import json
 
 import pytest
+from django.db import IntegrityError
 
 from assessments import rules
-from assessments.models import Screen
+from assessments.models import OutboxMessage, Screen
 from tests.answers import BASELINE, criteria, make_answers
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +197,52 @@ def test_an_idempotency_key_reused_for_other_answers_is_a_conflict(client):
     assert Screen.objects.count() == 1
 
 
+def test_an_idempotency_key_is_the_clients_own(client):
+    """Finding 4: another client reusing a key got the first client's result link."""
+    first = post(client, {**BASELINE, **CONTACT}, **{"Idempotency-Key": "k"})
+    other = client.post(
+        URL,
+        json.dumps({**BASELINE, **CONTACT}),
+        content_type="application/json",
+        headers={"Idempotency-Key": "k"},
+        REMOTE_ADDR="198.51.100.9",
+    )
+    assert first.status_code == other.status_code == 201
+    assert "Idempotent-Replayed" not in other
+    assert other.json()["result_url"] != first.json()["result_url"]
+    assert Screen.objects.count() == 2
+
+
+def test_behind_a_proxy_the_key_is_scoped_to_the_forwarded_client(client, settings):
+    settings.PROXY_COUNT = 1
+    first = post(client, BASELINE, **{"Idempotency-Key": "k", "X-Forwarded-For": "203.0.113.7"})
+    again = post(client, BASELINE, **{"Idempotency-Key": "k", "X-Forwarded-For": "203.0.113.7"})
+    other = post(client, BASELINE, **{"Idempotency-Key": "k", "X-Forwarded-For": "203.0.113.8"})
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert other.json()["reference"] != first.json()["reference"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"phone": "555 987 6543"},  # a corrected phone number
+        {"email": "sam@example.net"},
+        {"first_name": "Samuel"},
+        {"preferred_contact": "text", "phone": "555 123 4567"},
+        {"contact_requested": False},
+    ],
+)
+def test_a_replay_with_other_contact_details_is_a_conflict(client, changes):
+    """Finding 4: a retry with a corrected phone number was answered with the old one."""
+    first = post(client, {**BASELINE, **CONTACT}, **{"Idempotency-Key": "k"})
+    assert first.status_code == 201
+    r = post(client, {**BASELINE, **CONTACT, **changes}, **{"Idempotency-Key": "k"})
+    assert r.status_code == 409
+    assert "different answers or contact details" in r.json()["errors"]["__all__"][0]
+    screen = Screen.objects.get()
+    assert (screen.phone, screen.email, screen.first_name) == ("", "sam@example.com", "Sam")
+
+
 def test_without_a_key_each_request_is_a_new_screen(client):
     post(client, BASELINE)
     post(client, BASELINE)
@@ -225,21 +272,27 @@ def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(client, settings):
     assert post(client, BASELINE, **{"X-Forwarded-For": "203.0.113.8"}).status_code == 201
 
 
-def test_an_urgent_screen_emails_the_coordinators_after_commit(
+def test_an_urgent_screen_leaves_a_notice_in_the_outbox_and_the_next_request_sends_it(
     client, mailoutbox, django_capture_on_commit_callbacks, assert_not_leaked
 ):
     answers = {**make_answers(self_harm_thoughts=True), **CONTACT, "first_name": "Zebulon"}
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         r = post(client, answers, **{"Idempotency-Key": "urgent-1"})
-    assert len(callbacks) == 2  # the email, and forgetting the cached status counts
     reference = r.json()["reference"]
+    assert list(OutboxMessage.objects.values_list("kind", "reference")) == [
+        ("urgent_screen", reference)
+    ]
+    assert mailoutbox == []  # not in the person's request
+    client.get("/how-it-works/")  # anyone's next request
     assert [m.subject for m in mailoutbox] == [f"Urgent screen {reference}"]
     assert f"/coordinator/screens/{reference}/" in mailoutbox[0].body
+    assert not OutboxMessage.objects.exists()
     assert_not_leaked("Zebulon")
     assert_not_leaked("sam@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         post(client, answers, **{"Idempotency-Key": "urgent-1"})  # a replay sends nothing
-    assert len(mailoutbox) == 1
+    client.get("/how-it-works/")
+    assert len(mailoutbox) == 1 and not OutboxMessage.objects.exists()
 
 
 def test_a_screen_that_is_not_urgent_sends_no_email(
@@ -247,17 +300,68 @@ def test_a_screen_that_is_not_urgent_sends_no_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         post(client, BASELINE)
-    assert mailoutbox == []
+    client.get("/how-it-works/")
+    assert mailoutbox == [] and not OutboxMessage.objects.exists()
 
 
-def test_a_mail_server_that_is_down_does_not_fail_the_submission(
-    client, django_capture_on_commit_callbacks, monkeypatch
-):
-    def broken(*args, **kwargs):
-        raise ConnectionRefusedError("mail server down")
+def test_the_answer_is_never_stored_by_a_browser_or_proxy(client):
+    """Finding 8: the 201 carries the result link (which opens and deletes the screen)."""
+    for body in (BASELINE, {}):
+        assert "no-store" in post(client, body)["Cache-Control"]
 
-    monkeypatch.setattr("coordinator.notifications.send_mail", broken)
-    with django_capture_on_commit_callbacks(execute=True):
-        r = post(client, make_answers(withdrawal_complications=True))
+
+def test_a_taken_reference_is_drawn_again(client, make_screen, monkeypatch):
+    """Finding 12: a reference drawn twice was a 500, and the person's answers were gone."""
+    taken = make_screen().reference
+    draws = iter([taken, taken, "CG-2345-6789"])
+    monkeypatch.setattr("assessments.models.new_reference", lambda: next(draws))
+    r = post(client, BASELINE)
     assert r.status_code == 201
-    assert Screen.objects.get().urgent
+    assert r.json()["reference"] == "CG-2345-6789"
+    assert Screen.objects.count() == 2
+
+
+def test_a_reference_that_stays_taken_is_an_error_not_a_loop(client, make_screen, monkeypatch):
+    taken = make_screen().reference
+    monkeypatch.setattr("assessments.models.new_reference", lambda: taken)
+    with pytest.raises(IntegrityError):
+        post(client, BASELINE)
+
+
+# --- Input that cannot be stored is a 400, never a 500 --------------------------------------
+
+
+@pytest.mark.parametrize("depth", [5_000, 20_000])
+def test_json_nested_too_deep_is_400(client, depth):
+    r = post(client, "[" * depth + "]" * depth)
+    assert r.status_code == 400
+    assert r.json() == {"errors": {"__all__": ["The body is nested too deeply."]}}
+
+
+def test_a_deeply_nested_value_is_a_400_for_its_field(client):
+    r = post(client, '{"substances": ' + "[" * 900 + "]" * 900 + "}")
+    assert r.status_code == 400 and "substances" in r.json()["errors"]
+
+
+@pytest.mark.parametrize("field", ["first_name", "best_time", "phone", "email"])
+@pytest.mark.parametrize("text", ["\\ud800", "Sam\\udfff", "\\u0000"])
+def test_text_that_cannot_be_stored_is_a_400(client, field, text):
+    body = json.dumps({**BASELINE, **CONTACT})[:-1] + f', "{field}": "{text}"}}'
+    r = post(client, body)
+    assert r.status_code == 400
+    assert list(r.json()["errors"]) == [field]
+    assert not Screen.objects.exists()
+
+
+def test_a_field_name_that_cannot_be_stored_is_a_400(client):
+    r = post(client, '{"\\ud83d": 1}')
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["__all__"]
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "999.1.1.1", "203.0.113.7:443", ""])
+def test_a_forwarded_address_that_is_not_one_is_the_proxys(client, settings, forwarded):
+    settings.PROXY_COUNT = 1
+    settings.SUBMISSION_RATE = "1/10m"
+    assert post(client, BASELINE, **{"X-Forwarded-For": forwarded}).status_code == 201
+    # Counted for the peer (REMOTE_ADDR), like any other request without a usable address.
+    assert post(client, BASELINE).status_code == 429

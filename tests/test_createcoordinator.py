@@ -7,10 +7,13 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def test_it_creates_a_coordinator_from_the_environment(monkeypatch):
+def test_it_creates_a_coordinator_from_the_environment(monkeypatch, capsys):
     monkeypatch.setenv("COORDINATOR_PASSWORD", PASSWORD)
     call_command("createcoordinator", "carol", "--email", "carol@example.org")
     carol = User.objects.get(username="carol")
+    # With the enrolment code they need to set up two-factor login (one, unused).
+    assert "Enrolment code for 'carol'" in capsys.readouterr().out
+    assert carol.enrolment_codes.get().used_at is None
     assert carol.email == "carol@example.org"
     assert carol.check_password(PASSWORD)
     assert carol.has_perm("assessments.review_screen")

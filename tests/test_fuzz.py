@@ -41,7 +41,8 @@ VALUE = st.one_of(TEXT, TRICKY, st.lists(st.one_of(TEXT, TRICKY), max_size=4))
 
 @pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
-    settings.SUBMISSION_RATE = "1000000/1m"  # the examples all come from one address
+    # The examples all come from one address.
+    settings.SUBMISSION_RATE = settings.STEP_RATE = "1000000/1m"
 
 
 def _counts():
@@ -107,9 +108,12 @@ def test_check_your_answers_takes_anything(client, steps, garbage, extra):
     assert events == before[1]
 
 
+# JSON can carry what a form cannot: lone UTF-16 surrogates ("\ud800"), which no database
+# stores as text.
+JSON_TEXT = st.one_of(TEXT, st.text(max_size=20), st.sampled_from(["\ud800", "a\udfff", "\x00"]))
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TEXT,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | JSON_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(JSON_TEXT, inner, max_size=4),
     max_leaves=12,
 )
 FIELDS = list(rules.ANSWER_NAMES) + list(rules.CONTACT_NAMES)
@@ -128,8 +132,13 @@ def _check_api(r, before):
     assert events == before[1]
 
 
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
 @FUZZ
 @given(payload=JSON)
+@example(payload={**BASELINE, "contact_requested": True, "first_name": "\ud800"})
 def test_the_api_takes_any_json(client, payload):
     before = _counts()
     _check_api(_api_post(client, json.dumps(payload).encode()), before)
@@ -137,14 +146,49 @@ def test_the_api_takes_any_json(client, payload):
 
 @FUZZ
 @given(changes=st.dictionaries(st.sampled_from(FIELDS) | TEXT, JSON, max_size=6))
+@example(changes={"first_name": "\ud83d", "contact_requested": True, "consent_to_contact": True})
+@example(changes={"best_time": "Mornings \udc00", "contact_requested": True})
 def test_the_api_takes_any_value_for_any_field(client, changes):
     before = _counts()
     _check_api(_api_post(client, json.dumps({**BASELINE, **changes}).encode()), before)
 
 
 @FUZZ
+@given(depth=st.integers(min_value=1, max_value=30_000), field=st.sampled_from(FIELDS))
+@example(depth=20_000, field="substances")
+def test_the_api_takes_any_nesting(client, depth, field):
+    before = _counts()
+    nested = _nested(depth)
+    for body in (nested, json.dumps({**BASELINE})[:-1] + f', "{field}": {nested}}}'):
+        _check_api(_api_post(client, body.encode()), before)
+
+
+# What a client or a proxy can put in X-Forwarded-For: headers arrive as Latin-1 text.
+FORWARDED = st.one_of(
+    st.text(alphabet=st.characters(max_codepoint=255, exclude_categories=["Cc"]), max_size=60),
+    st.sampled_from(["not-an-ip", "999.1.1.1", "1.2.3.4:80", "fe80::1%eth0", "::1", ", ,"]),
+    st.ip_addresses().map(str),
+)
+
+
+@FUZZ
+@given(forwarded=FORWARDED)
+def test_the_api_and_the_login_take_any_forwarded_address(client, settings, forwarded):
+    settings.PROXY_COUNT = 1
+    before = _counts()
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded}
+    _check_api(_api_post(client, json.dumps(BASELINE).encode(), **headers), before)
+    r = client.post(
+        "/coordinator/login/", {"username": "nobody", "password": "wrong password"}, **headers
+    )
+    assert r.status_code in (200, 429)
+
+
+@FUZZ
 @given(body=st.binary(max_size=2000), key=st.text(alphabet="abc-", max_size=300))
 @example(body=b"{" * 70_000, key="")
+@example(body=b"[" * 20_000 + b"]" * 20_000, key="")
+@example(body=b'{"first_name": "\\ud800"}', key="")
 @example(body=json.dumps(BASELINE).encode("utf-16"), key="")
 def test_the_api_takes_any_bytes(client, body, key):
     before = _counts()
@@ -219,3 +263,13 @@ def test_the_workspace_takes_any_query(alice_client, make_screen, name):
 def test_a_screen_address_takes_anything(alice_client, code):
     r = alice_client.get(f"/coordinator/screens/{quote(code, safe='')}/")
     assert r.status_code in (200, 404)
+
+
+def test_ci_runs_a_fixed_set_of_examples():
+    """CI (CI=true, .ci/run) draws the same examples every run and keeps none between runs."""
+    import os
+
+    ci = settings.get_profile("ci")
+    assert ci.derandomize and ci.database is None
+    if os.environ.get("CI") == "true":
+        assert settings.default.derandomize and settings.default.database is None

@@ -22,7 +22,9 @@ def test_no_acknowledged_screen_is_lost_or_stored_twice_across_a_database_restar
             "--clients",
             "4",
             "--screens",
-            "80",
+            "40",
+            "--down-seconds",
+            "0.5",
             "--timeout",
             "120",
         ],
@@ -33,6 +35,6 @@ def test_no_acknowledged_screen_is_lost_or_stored_twice_across_a_database_restar
     )
     out = result.stdout
     assert result.returncode == 0, out + result.stderr[-3000:]
-    assert "acknowledged: 80\nstored: 80\nduplicates: 0\n5xx other than 503: 0" in out
-    assert "sent twice 8" in out
+    assert "acknowledged: 40\nstored: 40\nduplicates: 0\n5xx other than 503: 0" in out
+    assert "sent twice 4" in out
     assert "503" in out.split("requests by status:")[1].splitlines()[0]  # it did go down

@@ -89,3 +89,20 @@ def test_client_login_works_in_tests(client, staff):
     assert not client.login(username="sam", password="wrong password")
     assert client.login(username="sam", password=PASSWORD)
     assert client.session["_auth_user_id"] == str(staff.pk)
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "999.1.1.1", "203.0.113.7, <script>", ""])
+def test_a_forwarded_address_that_is_not_one_counts_for_the_peer(
+    client, staff, settings, forwarded
+):
+    """Finding 6: stored in django-axes' address column (inet on PostgreSQL), it was a 500."""
+    from axes.models import AccessAttempt
+
+    settings.PROXY_COUNT = 1
+    r = _login(client, "wrong password", headers={"X-Forwarded-For": forwarded})
+    assert r.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"  # REMOTE_ADDR
+    for forwarded in ("::ffff:203.0.113.9", "fe80::1%eth0"):  # written as plain addresses
+        _login(client, "wrong password", headers={"X-Forwarded-For": forwarded})
+    addresses = set(AccessAttempt.objects.values_list("ip_address", flat=True))
+    assert addresses == {"127.0.0.1", "::ffff:203.0.113.9", "fe80::1"}

@@ -81,6 +81,8 @@ def test_a_screen_sent_through_the_api_leaks_nothing(
         )
     assert r.status_code == 201, r.content
     followed = [r.json()["result_url"]]
+    # The result page: the next request, which also sends the urgent notice from the outbox.
+    assert client.get(r.json()["result_url"].removeprefix("http://testserver")).status_code == 200
     screen = Screen.objects.get()
     assert screen.phone == markers["phone"]
     assert len(mailoutbox) == 1

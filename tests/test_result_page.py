@@ -109,6 +109,14 @@ def test_an_unknown_token_is_not_found(client):
     assert client.get("/r/not-a-real-token/").status_code == 404
 
 
+@pytest.mark.parametrize("token", ["%00", "a%00b", "%F0%9F%92%A9", "x" * 65, "%2E%2E", "a b"])
+@pytest.mark.parametrize("suffix", ["", "contact/", "delete/"])
+def test_a_token_that_cannot_be_one_is_not_found(client, token, suffix):
+    """Finding 6: GET /r/%00/ was a 500 on PostgreSQL (a NUL in a query)."""
+    method = client.post if suffix == "contact/" else client.get
+    assert method(f"/r/{token}/{suffix}").status_code == 404
+
+
 def test_an_expired_link_says_so(client, settings):
     with time_machine.travel("2026-11-01 12:00Z", tick=False):
         screen = stored()
@@ -120,6 +128,19 @@ def test_an_expired_link_says_so(client, settings):
     assert "This link has expired" in r.text
     assert screen.reference not in r.text
     assert "no-store" in r["Cache-Control"]
+
+
+def test_an_expired_link_deletes_nothing(client):
+    """Finding 10: until the nightly purge cleared it, an expired link could still delete."""
+    with time_machine.travel("2026-11-01 12:00Z", tick=False):
+        screen = stored()
+    with time_machine.travel("2026-12-01 12:00Z", tick=False):
+        confirm = client.get(url(screen, "delete/"))
+        r = client.post(url(screen, "delete/"))
+    for response in (confirm, r):
+        assert response.status_code == 410 and "This link has expired" in response.text
+    assert Screen.objects.filter(pk=screen.pk).exists()
+    assert not AuditEntry.objects.exists()
 
 
 def test_the_result_offers_a_call_when_none_was_asked_for(client):

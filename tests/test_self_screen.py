@@ -468,7 +468,8 @@ def test_an_urgent_screen_from_the_form_emails_the_coordinators_once(
     answer_all_steps(client, make_answers(self_harm_thoughts=True))
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/screen/check/")
-        client.post("/screen/check/")
+        r = client.post("/screen/check/")
+    client.get(r.url)  # the next request sends what the outbox holds
     assert [m.subject for m in mailoutbox] == [f"Urgent screen {Screen.objects.get().reference}"]
 
 
@@ -477,7 +478,7 @@ def test_a_step_sent_while_the_database_is_down_keeps_what_was_typed(client):
 
     from django.db import OperationalError
 
-    client.get("/screen/")
+    client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))  # a session exists
     data = step_data(HOME, make_answers(housing="temporary", home_safe=False))
     broken = mock.patch(
         "django.contrib.sessions.backends.db.SessionStore.load",
@@ -492,3 +493,115 @@ def test_a_step_sent_while_the_database_is_down_keeps_what_was_typed(client):
     assert "could not connect" not in r.text
     # Back up: the same post goes through.
     assert client.post("/screen/home/", data).status_code == 302
+
+
+# --- What a step may leave in the session (finding 2) ---------------------------------------
+
+
+def _stored_session_bytes() -> int:
+    from django.contrib.sessions.models import Session
+
+    return sum(len(data) for data in Session.objects.values_list("session_data", flat=True))
+
+
+def test_a_huge_answer_never_enters_the_session(client):
+    """Five POSTs of a 2.4-million-character first name grew django_session to 12 MB."""
+    answer_all_steps(client, BASELINE)
+    before = _stored_session_bytes()
+    data = step_data(
+        STEPS[-1], {**CONTACT, "first_name": "x" * 2_400_000, "best_time": "y" * 100_000}
+    )
+    for _ in range(5):
+        r = client.post("/screen/contact/", data)
+        assert r.status_code == 200  # refused, with what was typed and the errors shown
+        assert "Enter a first name of 60 characters or fewer" in r.text
+    assert _stored_session_bytes() < before + 2_000
+    draft = client.session["screen_draft"]["steps"]["contact"]
+    assert draft["first_name"] == [] and draft["best_time"] == []
+    assert draft["phone"] == ["555 123 4567"]  # the valid answers are kept
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "field"),
+    [
+        (STEPS[0], {"age_group": "toddler"}, "age_group"),
+        (STEPS[0], {"age_group": ["18_to_64", "x" * 1_000]}, "age_group"),
+        (STEPS[1], {"substances": ["alcohol", "nonsense"]}, "substances"),
+        (STEPS[1], {"substances": ["alcohol"] * 7}, "substances"),
+        (STEPS[1], {"use_days": "0" * 5_000 + "5"}, "use_days"),
+        (STEPS[1], {"use_days": "45"}, "use_days"),
+        (STEPS[-1], {"consent_to_contact": "on" * 1_000}, "consent_to_contact"),
+        (STEPS[-1], {"email": "not an email"}, "email"),
+    ],
+    ids=lambda value: getattr(value, "slug", None),
+)
+def test_an_invalid_or_oversized_answer_is_not_kept(client, step, data, field):
+    client.post(step_url(step), {**data, "action": "back"})
+    assert client.session["screen_draft"]["steps"][step.slug][field] == []
+
+
+def test_only_the_forms_fields_are_kept(client):
+    client.post("/screen/about-you/", {"age_group": "18_to_64", "other": "x" * 1000})
+    kept = client.session["screen_draft"]["steps"]["about-you"]
+    assert kept == {"age_group": ["18_to_64"], "pregnant": []}
+
+
+def test_step_posts_are_rate_limited_per_address(client, settings):
+    settings.STEP_RATE = "3/10m"
+    data = step_data(STEPS[0], BASELINE)
+    assert [client.post("/screen/about-you/", data).status_code for _ in range(3)] == [302] * 3
+    r = client.post("/screen/about-you/", data)
+    assert r.status_code == 429
+    assert 0 < int(r["Retry-After"]) <= 600
+    assert "Please wait a few minutes" in r.text
+    other = client.post("/screen/about-you/", data, REMOTE_ADDR="10.1.2.3")
+    assert other.status_code == 302
+
+
+def test_a_refused_step_post_starts_no_session(client, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.STEP_RATE = "1/10m"
+    client.post("/screen/about-you/", step_data(STEPS[0], BASELINE))
+    client.cookies.clear()
+    assert client.post("/screen/about-you/", {"age_group": "x" * 100_000}).status_code == 429
+    assert Session.objects.count() == 1
+
+
+def test_looking_at_the_steps_starts_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    assert client.get("/screen/").url == "/screen/about-you/"
+    for step in STEPS:
+        assert client.get(step_url(step)).status_code == 200
+    assert client.get("/screen/check/").url == "/screen/"
+    assert not Session.objects.exists()
+
+
+# --- Pages with answers are never stored by a browser or a proxy (finding 8) ----------------
+
+
+def test_pages_with_answers_are_not_stored(client):
+    answer_all_steps(client, BASELINE, CONTACT)
+    for step in STEPS:
+        assert "no-store" in client.get(step_url(step))["Cache-Control"], step.slug
+    assert "no-store" in client.get("/screen/check/")["Cache-Control"]
+    assert "no-store" in client.get("/")["Cache-Control"]  # it links to the answers
+    r = client.post("/screen/contact/", {"contact_requested": "yes"})  # errors, what was typed
+    assert r.status_code == 200 and "no-store" in r["Cache-Control"]
+
+
+def test_a_draft_sent_twice_with_other_answers_is_sent_as_new(client):
+    # Another tab sent this draft a moment ago with other answers: these are stored too.
+    from assessments.models import idempotency_digest
+    from assessments.rules import recommend
+
+    answer_all_steps(client, BASELINE)
+    key = idempotency_digest("form", client.session["screen_draft"]["key"])
+    Screen.objects.submit(recommend(make_answers(use_days=9)), {}, idempotency_key=key)
+    r = client.post("/screen/check/")
+    assert r.status_code == 302 and r.url == "/screen/check/"
+    r = client.post("/screen/check/")
+    assert r.status_code == 302 and r.url.startswith("/r/")
+    assert Screen.objects.count() == 2
+    assert Screen.objects.get(result_token=r.url.split("/")[2]).answers["use_days"] == 2

@@ -121,3 +121,20 @@ def test_a_busy_coordinator_does_not_cost_a_session_write_per_request(client, st
         traveller.shift(timedelta(seconds=31))
         client.get("/admin/")
         assert Session.objects.get().expire_date > saved
+
+
+@pytest.mark.parametrize(
+    "key",
+    ['"\\000\\000\\000\\000\\000\\000\\000\\000"', "a\x00" * 16, "é" * 32, "A" * 32],
+    ids=["quoted-nul", "nul", "non-ascii", "upper-case"],
+)
+def test_a_session_key_django_never_made_is_no_session(
+    client, settings, key, django_assert_num_queries
+):
+    """Finding 6: a NUL in the session cookie was a 500 on PostgreSQL (the session lookup)."""
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    with django_assert_num_queries(0):  # not even looked up
+        assert client.get("/").status_code == 200
+    r = client.post("/screen/about-you/", {"age_group": "18_to_64", "pregnant": "no"})
+    assert r.status_code == 302
+    assert client.cookies[settings.SESSION_COOKIE_NAME].value != key  # a new session

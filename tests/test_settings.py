@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "DJANGO_DEBUG": "False",
     "DJANGO_SECRET_KEY": "a-long-random-production-like-key-Zq8v1Xr0pLm2Nc7Tb4Wy9Ke3",
     "DJANGO_ALLOWED_HOSTS": "screen.example.org",
+    "REDIS_URL": "redis://cache.example.org:6379/0",
 }
 
 
@@ -54,10 +55,45 @@ def test_it_starts_with_production_values():
             "DJANGO_DEBUG": "False",
             "DJANGO_SECRET_KEY": GOOD_KEY,
             "DJANGO_ALLOWED_HOSTS": "a.example.org, b.example.org",
+            "REDIS_URL": "redis://cache:6379/0",
         }
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['a.example.org', 'b.example.org']"
+
+
+CACHE = "import careguide.settings as s; print(s.CACHES['default']['BACKEND'].rsplit('.', 1)[1])"
+
+
+def test_without_redis_it_refuses_to_start_in_production():
+    """Finding 5: each worker counted the rate limits in its own memory: with two workers, 60
+    screens passed a 30/10m limit. Not the database cache either: it cannot add atomically."""
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+    result = _load_settings(env, CACHE)
+    assert result.returncode != 0
+    assert "REDIS_URL must be set when DJANGO_DEBUG is False" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        (PRODUCTION_ENV, "RedisCache"),  # shared by every worker, atomic increments
+        ({"DJANGO_DEBUG": "True"}, "LocMemCache"),  # make run: one process
+        ({**PRODUCTION_ENV, "REDIS_URL": "", "LOCAL_MEMORY_CACHE": "True"}, "LocMemCache"),
+    ],
+    ids=["production", "debug", "one-process"],
+)
+def test_the_cache_is_shared_in_production(env, backend):
+    result = _load_settings(env, CACHE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == backend
+
+
+@pytest.mark.parametrize("name", ["SUBMISSION_RATE", "STEP_RATE"])
+def test_it_rejects_a_bad_rate(name):
+    result = _load_settings({"DJANGO_DEBUG": "True", name: "thirty a minute"})
+    assert result.returncode != 0
+    assert f"{name} must look like 30/10m" in result.stderr
 
 
 def test_debug_runs_without_a_key_for_local_development():

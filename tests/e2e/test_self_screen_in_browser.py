@@ -75,8 +75,8 @@ def answer_by_pointer(page, data: dict) -> None:
                 page.locator(f"[name={name}][value='{item}']").check()
         else:
             field.fill(str(value))
-    page.get_by_role("button", name=re.compile("^(Continue|Save and go back)")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # a form post: the next page, or this one with errors
+        page.get_by_role("button", name=re.compile("^(Continue|Save and go back)")).click()
 
 
 def test_a_person_completes_the_screen_with_the_keyboard_alone(open_page):
@@ -101,10 +101,10 @@ def test_a_person_completes_the_screen_with_the_keyboard_alone(open_page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/r/" in page.url
-    assert page.locator("h1").inner_text() == "Intensive outpatient program (IOP)"
-    assert page.get_by_role("heading", name="Why").is_visible()
+    expect(page.locator("h1")).to_have_text("Intensive outpatient program (IOP)")
+    expect(page.get_by_role("heading", name="Why")).to_be_visible()
     assert page.locator(".reasons a[href^='/sources/#source-']").count() >= 1
-    assert page.get_by_text("You asked us to contact you").is_visible()
+    expect(page.get_by_text("You asked us to contact you")).to_be_visible()
     assert_accessible(page)
     shoot(page, "result-iop")
     screen = Screen.objects.get()
@@ -137,7 +137,7 @@ def test_a_person_requests_a_call_from_the_result_with_the_keyboard(open_page):
     tab_to(page, "Ask us to contact me")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("will contact you soon").is_visible()
+    expect(page.get_by_text("will contact you soon")).to_be_visible()
     screen.refresh_from_db()
     assert screen.contact_requested and screen.phone == "555 987 6543" and screen.message_ok
 
@@ -145,30 +145,37 @@ def test_a_person_requests_a_call_from_the_result_with_the_keyboard(open_page):
 def test_a_person_completes_the_screen_without_javascript_on_a_phone(open_page):
     page = open_page("/", js=False, width=PHONE)
     assert_fits_a_phone(page)
-    page.get_by_role("link", name="Start the screen").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Start the screen").click()
     answers = make_answers(housing="none", substances=["opioids"], **criteria(4))
     for step in STEPS:
         assert_fits_a_phone(page)
         answer_by_pointer(page, step_data(step, {**answers, "contact_requested": False}))
     assert_fits_a_phone(page)
     page.get_by_role("button", name="Send and see my result").click()
-    assert page.locator("h1").inner_text() == "Inpatient care"
-    assert page.get_by_text("Medicines for opioid use disorder").is_visible()
+    expect(page.locator("h1")).to_have_text("Inpatient care")
+    expect(page.get_by_text("Medicines for opioid use disorder")).to_be_visible()
     assert_fits_a_phone(page)
     shoot(page, "result-inpatient-nojs")
     page.get_by_role("link", name="Delete my answers").click()
+    expect(page.get_by_role("button", name="Yes, delete my answers")).to_be_visible()
     assert_fits_a_phone(page)
     page.get_by_role("button", name="Yes, delete my answers").click()
-    assert page.locator("h1").inner_text() == "Your answers have been deleted"
+    expect(page.locator("h1")).to_have_text("Your answers have been deleted")
     assert not Screen.objects.exists()
 
 
 def test_errors_are_summarised_focused_and_linked_and_nothing_is_lost(open_page):
+    # Each step waits for what it checks (expect): on a busy machine the page's script that
+    # moves the focus may run a moment after the page has loaded.
     page = open_page("/screen/")
     answer_by_pointer(page, step_data(STEPS[0], BASELINE))
-    page.get_by_role("button", name="Continue").click()  # Substance use, sent empty
+    expect(page).to_have_url(re.compile(r"/screen/substance-use/$"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()  # Substance use, sent empty
     summary = page.locator("[data-error-summary]")
     # Wait for it: the click may return before the next page's script has run.
+    expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     expect(page).to_have_title(re.compile("^Error: "))
     assert_accessible(page)
@@ -178,17 +185,17 @@ def test_errors_are_summarised_focused_and_linked_and_nothing_is_lost(open_page)
     summary.get_by_role("link", name="Select at least one substance").click()
     expect(page.locator("#id_substances_0")).to_be_focused()
     page.get_by_role("button", name="Back").click()
-    assert page.url.endswith("/screen/about-you/")
-    assert page.locator("[name=age_group][value='18_to_64']").is_checked()
+    expect(page).to_have_url(re.compile(r"/screen/about-you/$"))
+    expect(page.locator("[name=age_group][value='18_to_64']")).to_be_checked()
 
 
 def test_a_yes_to_self_harm_shows_crisis_resources_on_the_next_page(open_page):
     page = open_page("/screen/health/")
     health = STEPS_BY_SLUG["health"]
     answer_by_pointer(page, step_data(health, make_answers(self_harm_thoughts=True)))
-    assert page.url.endswith("/screen/home/")
+    expect(page).to_have_url(re.compile(r"/screen/home/$"))
     crisis = page.locator(".crisis-box")
-    assert crisis.is_visible()
+    expect(crisis).to_be_visible()
     box = crisis.bounding_box()
     heading = page.locator("h1").bounding_box()
     assert box["y"] < heading["y"]  # before anything else in the page's content

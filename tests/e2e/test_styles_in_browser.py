@@ -171,11 +171,16 @@ def test_each_self_screen_page_is_shot_accessible_and_fits_a_phone(open_page):
 
 RESULTS = [
     ("result-few-signs", make_answers(substances=["cannabis"], use_days=2), {}),
-    ("result-crisis", make_answers(self_harm_thoughts=True, **criteria(3)), {}),
+    ("result-crisis", make_answers(self_harm_thoughts=True, **criteria(4)), {}),
     (
         "result-daily-drinker",
-        make_answers(use_days=30, withdrawal_symptoms=True, **criteria(7)),
-        {"contact_requested": True, "consent_to_contact": True, "phone": "555 123 4567"},
+        make_answers(use_days=30, withdrawal_now="mild", support_person=False, **criteria(7)),
+        {
+            "contact_requested": True,
+            "consent_to_contact": True,
+            "phone": "555 123 4567",
+            "message_ok": True,
+        },
     ),
     ("result-iop", make_answers(**criteria(4)), {}),
 ]

@@ -2,9 +2,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from assessments.models import Screen
 from assessments.rules import recommend
+from coordinator.models import EnrolmentCode
 from tests.answers import criteria, make_answers
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible, assert_fits_a_phone, shoot
@@ -52,12 +54,20 @@ def log_in(page, username="alice"):
 
 
 def test_a_first_login_sets_up_two_factor_in_the_browser(open_page, screens):
+    code = EnrolmentCode(user=User.objects.get(username="alice")).issue()
     page = open_page("/coordinator/login/", width=375)
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_label("Password").press("Enter")
     page.wait_for_url("**/coordinator/two-factor/setup/?next=*")
-    assert page.locator(".otp-qr svg").is_visible()  # inline SVG: no CSP violation
+    # First the administrator's enrolment code: a password alone sets up nothing.
+    expect(page.get_by_label("Enrolment code")).to_be_focused()
+    assert_accessible(page)
+    assert_fits_a_phone(page)
+    shoot(page, "coordinator-two-factor-enrolment")
+    page.get_by_label("Enrolment code").fill(code.lower())
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".otp-qr svg")).to_be_visible()  # inline SVG: no CSP violation
     assert_accessible(page)
     assert_fits_a_phone(page)
     shoot(page, "coordinator-two-factor-setup")
@@ -67,7 +77,7 @@ def test_a_first_login_sets_up_two_factor_in_the_browser(open_page, screens):
     )
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url("**/coordinator/")
-    assert page.get_by_text("Two-factor login is set up.").is_visible()
+    expect(page.get_by_text("Two-factor login is set up.")).to_be_visible()
 
 
 def test_the_login_page_is_accessible_and_fits_a_phone(open_page):

@@ -3,12 +3,13 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission, User
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments import rules
+from assessments import models, rules
 from assessments.models import (
     STATUS_MOVES,
     OverrideReason,
@@ -139,6 +140,8 @@ def random_contact(rng: random.Random, created_at) -> dict:
 
 
 def demo_coordinator() -> User:
+    """The demo login, whose password is in this file: it may review screens, never export
+    contact details (that stays with createcoordinator --export)."""
     user, _ = User.objects.get_or_create(
         username=DEMO_USERNAME, defaults={"first_name": "Demo", "last_name": "Coordinator"}
     )
@@ -146,12 +149,34 @@ def demo_coordinator() -> User:
     user.email = "coordinator@example.org"
     user.save()
     user.groups.add(Group.objects.get(name="Coordinators"))
-    user.user_permissions.add(Permission.objects.get(codename="export_contact"))
     return user
 
 
+def unique_references(screens: list[Screen]) -> None:
+    """Draws a new reference for each screen whose reference is taken, stored or in this batch
+    (29^8 references: a million screens collide about once in two million draws)."""
+    pending, seen = screens, set()
+    while pending:
+        stored = set(
+            Screen.objects.filter(
+                reference__in=[screen.reference for screen in pending]
+            ).values_list("reference", flat=True)
+        )
+        again = []
+        for screen in pending:
+            if screen.reference in stored or screen.reference in seen:
+                screen.reference = models.new_reference()
+                again.append(screen)
+            else:
+                seen.add(screen.reference)
+        pending = again
+
+
 class Command(BaseCommand):
-    help = "Creates the demo coordinator and N realistic screens, each through recommend()."
+    help = (
+        "Creates the demo coordinator and N realistic screens, each through recommend(). "
+        "Only with DJANGO_DEBUG=True, or with --i-know-this-is-not-production."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, default=200)
@@ -159,19 +184,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="add screens only when there are none"
         )
+        parser.add_argument(
+            "--i-know-this-is-not-production",
+            action="store_true",
+            dest="not_production",
+            help="run with debug off (a benchmark's own database): the demo login's password "
+            "is public",
+        )
 
-    def handle(self, *args, count, seed, if_empty, **options):
+    def handle(self, *args, count, seed, if_empty, not_production, **options):
+        if not settings.DEBUG and not not_production:
+            raise CommandError(
+                "seed_demo adds a login whose password is public and made-up screens: it runs "
+                "only with DJANGO_DEBUG=True, or with --i-know-this-is-not-production on a "
+                "database that is not production's."
+            )
         if count < 0:
-            self.stderr.write("--count must be 0 or more")
-            return
+            raise CommandError("--count must be 0 or more")
         coordinator = demo_coordinator()
         if if_empty and Screen.objects.exists():
             count = 0
         with transaction.atomic():
             # Repeatable demo data, not secrets.
             self._create_screens(count, random.Random(seed), coordinator)  # noqa: S311
-            if count:
-                Screen.objects.bulk_create(ruleset_1_screens(timezone.now()))
+            if count and not Screen.objects.filter(ruleset_version="1").exists():
+                legacy = ruleset_1_screens(timezone.now())
+                unique_references(legacy)
+                Screen.objects.bulk_create(legacy)
         self.stdout.write(f"{Screen.objects.count()} screens stored.")
         self.stdout.write(
             f"Demo coordinator login: username {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}"
@@ -185,10 +224,14 @@ class Command(BaseCommand):
                 created_at = now - timedelta(seconds=rng.randint(0, 84 * 24 * 3600))
                 rec = rules.recommend(random_answers(rng))
                 screen = Screen.from_recommendation(
-                    rec, created_at=created_at, **random_contact(rng, created_at)
+                    rec,
+                    created_at=created_at,
+                    reference=models.new_reference(),
+                    **random_contact(rng, created_at),
                 )
                 pending_events.append(self._follow_up(screen, rng, coordinator, now))
                 screens.append(screen)
+            unique_references(screens)
             Screen.objects.bulk_create(screens, batch_size=BATCH)
             forget_status_counts()
             if not screens[0].pk:  # SQLite before 3.35 returns no ids

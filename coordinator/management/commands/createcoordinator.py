@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from coordinator.management.commands.enrolment_code import issue_and_describe
+
 GROUP = "Coordinators"
 PASSWORD_VARIABLE = "COORDINATOR_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 
@@ -45,6 +47,7 @@ class Command(BaseCommand):
                 )
         extra = " who may export contact details" if export else ""
         self.stdout.write(f"Coordinator {username!r} created{extra}.")
+        self.stdout.write(issue_and_describe(user))
 
     def _ask_password(self) -> str:
         password = getpass.getpass("Password: ")
