@@ -271,6 +271,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
+# The admissions team's targets: how soon a person who asked for contact is reached (urgent
+# screens, other screens). Past them the queue marks a screen overdue; the dashboard counts
+# the share reached in time.
+URGENT_RESPONSE_MINUTES = envint("URGENT_RESPONSE_MINUTES", "60")
+RESPONSE_HOURS = envint("RESPONSE_HOURS", "24")
+if URGENT_RESPONSE_MINUTES < 1 or RESPONSE_HOURS < 1:
+    raise ImproperlyConfigured("URGENT_RESPONSE_MINUTES and RESPONSE_HOURS must be 1 or more.")
+
+# How often an open workspace page asks for the counts (a new urgent screen shows within this
+# plus the counts' cache time, assessments.models.COUNTS_SECONDS).
+POLL_SECONDS = 30
+
 # The self-screen.
 RESULT_LINK_DAYS = envint("RESULT_LINK_DAYS", "30")
 RETENTION_DAYS = envint("RETENTION_DAYS", "365")

@@ -4,10 +4,14 @@ The patient-side forms word the same questions in the second person for the pers
 answering; these are short third-person labels for staff reading a stored screen.
 """
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from assessments import rules
+from assessments.models import CallOutcome
 
 QUESTIONS = {
     "age_group": _("Age group"),
@@ -141,3 +145,15 @@ def level_label(level: str) -> str:
         return _(rules.Level(level).label)
     except ValueError:
         return level
+
+
+def call_text(data: dict) -> str:
+    """A logged call in words: its outcome, the note, the follow-up it set."""
+    outcome = data.get("outcome", "")
+    parts = [str(CallOutcome(outcome).label) if outcome in CallOutcome.values else outcome]
+    if data.get("note"):
+        parts.append(data["note"])
+    if data.get("follow_up"):
+        when = timezone.localtime(datetime.fromisoformat(data["follow_up"]))
+        parts.append(_("Follow-up set for %s") % when.strftime("%Y-%m-%d %H:%M"))
+    return ". ".join(str(part) for part in parts if part)

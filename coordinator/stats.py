@@ -60,6 +60,18 @@ def duration_text(duration: timedelta) -> str:
     return " ".join(parts)
 
 
+def short_duration(duration: timedelta) -> str:
+    """A duration in its two largest units, short enough for a table cell: "2 d 4 h"."""
+    minutes = max(0, int(duration.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+    if hours:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
 def weekly_by_level(screens, start: datetime) -> list[dict]:
     rows = (
         screens.annotate(week=TruncWeek("created_at"))

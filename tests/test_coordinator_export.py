@@ -5,7 +5,7 @@ from datetime import UTC
 import pytest
 
 from assessments.models import AuditEntry, Status
-from coordinator import views
+from coordinator import export
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +77,7 @@ def test_each_export_is_recorded(alice_client, make_screen, alice):
 
 
 def test_it_yields_many_rows_per_chunk(alice_client, make_screen, monkeypatch):
-    monkeypatch.setattr(views, "EXPORT_CHUNK_ROWS", 2)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_ROWS", 2)
     for _ in range(5):
         make_screen()
     r = alice_client.get(EXPORT)
