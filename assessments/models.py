@@ -2,7 +2,7 @@ import hashlib
 import re
 import secrets
 from collections import deque
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -105,6 +105,12 @@ ENDS_FOLLOW_UP = frozenset({Status.WITHDRAWN, Status.CLOSED})
 # days in the centre's time zone (same wall-clock time, whatever a DST change does).
 INTERIM_DEADLINE = timedelta(hours=48)
 ADMISSION_DEADLINE_DAYS = 14
+
+
+def _utc(when: datetime) -> datetime:
+    """In UTC: Python adds to and compares two times of the same zone by their wall clocks,
+    which is wrong across a DST change; in UTC it is elapsed time."""
+    return when.astimezone(UTC)
 
 
 class StaleScreen(Exception):
@@ -437,24 +443,25 @@ class Screen(models.Model):
 
     @classmethod
     def from_recommendation(cls, rec: rules.Recommendation, **fields) -> "Screen":
-        """An unsaved screen holding the answers and the result exactly as computed."""
-        return cls(
-            answers=rec.answers,
-            schema_version=rules.SCHEMA_VERSION,
-            ruleset_version=rec.ruleset_version,
-            level=rec.level,
-            flags=sorted(rec.flags),
-            reasons=[reason.as_dict() for reason in rec.reasons],
-            notes=list(rec.notes),
-            profile=rec.profile.as_dict(),
-            trace=[entry.as_dict() for entry in rec.trace],
-            severity=rec.profile.severity,
-            detox_need=rec.profile.detox_need,
-            home_stability=rec.profile.home_stability,
-            urgent=rec.urgent,
-            priority="priority" in rec.flags,
-            **fields,
-        )
+        """An unsaved screen holding the answers and the result exactly as computed; other
+        fields (contact, or a test's own values) override the result's."""
+        result = {
+            "answers": rec.answers,
+            "schema_version": rules.SCHEMA_VERSION,
+            "ruleset_version": rec.ruleset_version,
+            "level": rec.level,
+            "flags": sorted(rec.flags),
+            "reasons": [reason.as_dict() for reason in rec.reasons],
+            "notes": list(rec.notes),
+            "profile": rec.profile.as_dict(),
+            "trace": [entry.as_dict() for entry in rec.trace],
+            "severity": rec.profile.severity,
+            "detox_need": rec.profile.detox_need,
+            "home_stability": rec.profile.home_stability,
+            "urgent": rec.urgent,
+            "priority": "priority" in rec.flags,
+        }
+        return cls(**(result | fields))
 
     @property
     def effective_level(self) -> str:
@@ -497,7 +504,7 @@ class Screen(models.Model):
         return timedelta(hours=settings.RESPONSE_HOURS)
 
     def response_due_at(self) -> datetime:
-        return self.created_at + self.response_target()
+        return _utc(self.created_at) + self.response_target()
 
     def is_overdue(self, now: datetime) -> bool:
         """Open, asked for contact, nobody has reached them yet, and past the target."""
@@ -509,12 +516,13 @@ class Screen(models.Model):
         )
 
     def interim_deadline(self) -> datetime:
-        return self.created_at + INTERIM_DEADLINE
+        return _utc(self.created_at) + INTERIM_DEADLINE
 
     def admission_deadline(self) -> datetime:
+        # Wall-clock arithmetic on the local time (zoneinfo gives that day's own UTC offset
+        # back), then UTC again.
         local = timezone.localtime(self.created_at)
-        # Wall-clock arithmetic: zoneinfo gives the day's own UTC offset back.
-        return local + timedelta(days=ADMISSION_DEADLINE_DAYS)
+        return _utc(local + timedelta(days=ADMISSION_DEADLINE_DAYS))
 
     def priority_deadlines(self) -> list[dict]:
         """For a priority population: each deadline, when it falls and when it was met
