@@ -301,12 +301,13 @@ def workspace_counts(now=None) -> dict:
 def _count(now=None) -> dict:
     statuses = {status: 0 for status in Status.values}
     statuses |= dict(StatusCount.objects.values_list("status", "screens"))
-    due = Q(next_follow_up_at__lt=start_of_tomorrow(now))
     urgent_new = Q(status=Status.NEW, urgent=True)
-    # One query: two small index ranges (the follow-up index, the status index) OR-ed.
-    waiting = Screen.objects.filter(due | urgent_new).aggregate(
-        due=Count("pk", filter=due), urgent_new=Count("pk", filter=urgent_new)
-    )
+    # Two small index ranges (the follow-up index, the status index); one query OR-ing them
+    # was planned as a scan of the table (150-320 ms at 100,000 screens).
+    waiting = {
+        "due": Screen.objects.due(now).order_by().count(),
+        "urgent_new": Screen.objects.filter(urgent_new).count(),
+    }
     latest = (
         Screen.objects.filter(urgent_new)
         .order_by("-created_at", "-id")

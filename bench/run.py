@@ -247,6 +247,26 @@ def seed_to(env, total: int):
     missing = total - screen_count(env)
     if missing > 0:
         manage(env, "seed_demo", "--count", str(missing), "--seed", str(total))
+    analyze(env["DATABASE_URL"])
+
+
+def analyze(database_url: str) -> None:
+    """VACUUM ANALYZE after loading, as autovacuum does to a live table in time: a table just
+    filled has no statistics, and PostgreSQL then scans it for a count a partial index answers
+    (the follow-ups due: 70 ms against 1 ms at 100,000 screens)."""
+    if not database_url.startswith("postgres"):
+        return
+    import psycopg2
+
+    parts = urlsplit(database_url)
+    conn = psycopg2.connect(
+        host=parts.hostname, port=parts.port or 5432, user=parts.username,
+        dbname=parts.path.lstrip("/"),
+    )  # fmt: skip
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("VACUUM ANALYZE")
+    conn.close()
 
 
 def deep_page(browser: Browser, pages: int) -> str:

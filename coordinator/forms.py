@@ -297,11 +297,6 @@ def coordinators():
     )
 
 
-class CoordinatorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return user.get_full_name() or user.get_username()
-
-
 class ScreenVersionsField(forms.MultipleChoiceField):
     """Ticked screens as "reference:version" values; cleaned to {reference: version}."""
 
@@ -332,17 +327,22 @@ class BulkAssignForm(forms.Form):
     ASSIGN, UNASSIGN = "assign", "unassign"
 
     screens = ScreenVersionsField(label=_("Screens"))
-    assignee = CoordinatorChoiceField(
-        label=_("Assign to"), queryset=get_user_model().objects.none(), required=False
-    )
+    # A plain choice of the coordinators read once (a ModelChoiceField reads them through a
+    # server-side cursor on PostgreSQL: a DECLARE ... WITH HOLD on every queue page).
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
     action = forms.ChoiceField(choices=[(ASSIGN, _("Assign")), (UNASSIGN, _("Unassign"))])
-    back = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+    # The queue to go back to: a hidden input of the page (form="bulk-assign"), so the form's
+    # own HTML is the same on every queue page and is cached.
+    back = forms.CharField(required=False, max_length=1000)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["assignee"].queryset = coordinators()
-        self.fields["assignee"].empty_label = _("Me")
+        self.coordinators = {str(person.pk): person for person in coordinators()}
+        self.fields["assignee"].choices = [("", _("Me"))] + [
+            (pk, person.get_full_name() or person.get_username())
+            for pk, person in self.coordinators.items()
+        ]
         self.helper = FormHelper()
         self.helper.form_id = "bulk-assign"
         self.helper.form_class = "bulk-assign"
@@ -350,7 +350,6 @@ class BulkAssignForm(forms.Form):
         # The ticked screens are the table's checkboxes (form="bulk-assign"), not fields here.
         self.helper.layout = Layout(
             "assignee",
-            "back",
             Div(
                 StrictButton(
                     _("Assign the ticked screens"),
@@ -375,5 +374,5 @@ class BulkAssignForm(forms.Form):
         if data.get("action") == self.UNASSIGN:
             data["to"] = None
         else:
-            data["to"] = data.get("assignee") or self.user
+            data["to"] = self.coordinators.get(data.get("assignee") or "", self.user)
         return data

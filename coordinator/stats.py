@@ -1,13 +1,14 @@
 """The dashboard's numbers, and the geometry of its server-drawn SVG charts."""
 
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber, TruncWeek
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from assessments import rules
 from assessments.models import OverrideReason, Screen, Status
@@ -61,16 +62,23 @@ def duration_text(duration: timedelta) -> str:
     return " ".join(parts)
 
 
+@lru_cache
+def _short_formats(language: str) -> tuple[str, str, str]:
+    # Translated once per language: the queue shows two durations a row.
+    return _("%(days)d d %(hours)d h"), _("%(hours)d h %(minutes)d min"), _("%(minutes)d min")
+
+
 def short_duration(duration: timedelta) -> str:
     """A duration in its two largest units, short enough for a table cell: "2 d 4 h"."""
+    in_days, in_hours, in_minutes = _short_formats(get_language())
     minutes = max(0, int(duration.total_seconds() // 60))
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+        return in_days % {"days": days, "hours": hours}
     if hours:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d min") % {"minutes": minutes}
+        return in_hours % {"hours": hours, "minutes": minutes}
+    return in_minutes % {"minutes": minutes}
 
 
 def weekly_by_level(screens, start: datetime) -> list[dict]:

@@ -335,7 +335,8 @@ def _queue_page(request, query, *, ticked=(), status: int = 200) -> HttpResponse
             ],
             "export_url": _query(query, page=None),
             "filtered": bool(filters.keys() - {"status"}),
-            "bulk_form": forms.BulkAssignForm(user=request.user, initial={"back": here}),
+            # Made (and its coordinators read) only when the cached form is not there.
+            "bulk_form": partial(forms.BulkAssignForm, user=request.user),
             "here": here,
         },
         status=status,
@@ -359,13 +360,30 @@ def _rows_html(rows: list[dict]) -> str:
     return mark_safe(template.render({"rows": rows, "words": words}))  # noqa: S308  # nosec B308 B703 (Jinja2 escapes)
 
 
+class _Words(dict):
+    """code -> words, each worked out (and translated) once a page, not once a row."""
+
+    def __init__(self, words):
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, code):
+        self[code] = str(self.words(code))
+        return self[code]
+
+
 def _rows(screens: list[Screen], back: str, ticked=()) -> list[dict]:
     # Worked out here, not with {% url %}, get_status_display and |date in the template:
-    # those cost more than the rest of the row together, 50 times a page.
+    # those cost more than the rest of the row together, 50 times a page. Words are looked up
+    # once a page (_Words): a gettext a row and a column was a tenth of the page.
     now = timezone.now()
     screen_url = reverse("coordinator:screen", kwargs={"code": "0"})
     back = "?" + urlencode({"back": back})
-    status_labels = {value: str(label) for value, label in Status.choices}
+    statuses = _Words(_status_label)
+    levels = _Words(labels.level_label)
+    flags = _Words(labels.flag_label)
+    severities = _Words(partial(labels.profile_label, "severity"))
+    tick, received_title = _("Tick %s"), _("Received %s")
     return [
         {
             "screen": screen,
@@ -373,25 +391,25 @@ def _rows(screens: list[Screen], back: str, ticked=()) -> list[dict]:
             "urgent": screen.urgent,
             "priority": screen.priority,
             "contact_requested": screen.contact_requested,
-            "tick_label": _("Tick %s") % screen.reference,
+            "tick_label": tick % screen.reference,
             "url": screen_url.replace("/0/", f"/{screen.reference}/") + back,
             "pick": f"{screen.reference}:{screen.version}",
             "ticked": screen.reference in ticked,
-            "status": status_labels[screen.status],
+            "status": statuses[screen.status],
             "received_iso": (received := timezone.localtime(screen.created_at)).isoformat(
                 timespec="seconds"
             ),
             "received_at": (received_at := received.strftime("%Y-%m-%d %H:%M")),
-            "received_title": _("Received %s") % received_at,
+            "received_title": received_title % received_at,
             "waiting": stats.short_duration(now - screen.created_at),
             "overdue": screen.is_overdue(now),
             "deadline": _deadline(screen, now),
             "follow_up": _local(screen.next_follow_up_at),
             "follow_up_overdue": bool(screen.next_follow_up_at and screen.next_follow_up_at < now),
-            "level": labels.level_label(screen.effective_level),
+            "level": levels[screen.effective_level],
             "overridden": bool(screen.override_level),
-            "flags": ", ".join(labels.flag_label(flag) for flag in screen.flags),
-            "severity": labels.profile_label("severity", screen.severity),
+            "flags": ", ".join(flags[flag] for flag in screen.flags),
+            "severity": severities[screen.severity],
             # Escaped as the rest of the workspace escapes (Jinja2 writes quotes otherwise).
             "assignee": escape(_person(screen.assigned_to)) if screen.assigned_to_id else "",
         }

@@ -123,7 +123,7 @@ def test_a_screen_may_only_go_to_a_coordinator(alice_client, make_screen, bob):
     screen = make_screen()
     r = alice_client.post(BULK, {"screens": _pick(screen), "action": "assign", "assignee": bob.pk})
     assert r.status_code == 400
-    assert "Select a valid choice. That choice is not one of the available choices." in r.text
+    assert f"Select a valid choice. {bob.pk} is not one of the available choices." in r.text
     screen.refresh_from_db()
     assert screen.assigned_to is None
 
