@@ -764,11 +764,14 @@ def asked(answers: Mapping[str, Any], questions=ANSWER_QUESTIONS) -> Iterator[Qu
 # --- Schema 1: the questions of the first release, for the screens stored under it --------
 
 # Only what schema 1 asked differently; every other field meant the same and reads from
-# the catalogue above.
-_SCHEMA_1_ONLY = {
+# the catalogue above. RETIRED: the yes/no questions schema 2 no longer asks.
+RETIRED = {
     "withdrawal_symptoms": _("Withdrawal symptoms in the past week when going without"),
-    "medical_condition": _("Serious medical condition needing regular care, or pregnancy"),
     "outpatient_tried": _("Tried outpatient treatment before and it wasn't enough"),
+}
+_SCHEMA_1_ONLY = {
+    **RETIRED,
+    "medical_condition": _("Serious medical condition needing regular care, or pregnancy"),
 }
 SCHEMA_1_FIELDS = (
     "age_group",

@@ -33,6 +33,13 @@ def _address(value: str | None) -> str | None:
     return str(address)
 
 
+def passive(view):
+    """Marks a view whose requests are not activity (a workspace page's background poll): they
+    do not keep the session alive, so SESSION_IDLE_MINUTES still logs out an open, idle tab."""
+    view.session_passive = True
+    return view
+
+
 def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or the one our PROXY_COUNT proxies saw.
 
@@ -84,7 +91,9 @@ class SessionLimitsMiddleware:
         if _logged_in(request):
             now = int(time.time())
             request.session.setdefault(LOGGED_IN_AT, now)
-            if now - request.session.get(SEEN_AT, 0) >= SEEN_AT_STEP_SECONDS:
+            match = getattr(request, "resolver_match", None)
+            active = not getattr(match and match.func, "session_passive", False)
+            if active and now - request.session.get(SEEN_AT, 0) >= SEEN_AT_STEP_SECONDS:
                 request.session[SEEN_AT] = now
             add_never_cache_headers(response)
         return response

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import jinja2
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -114,6 +115,14 @@ TEMPLATES = [
                 "careguide.context_processors.centre",
             ],
         },
+    },
+    # Only for the queue's rows (templates/coordinator/queue_rows.jinja): 50 rows a page in
+    # Django's template language cost more than the rest of the page (issue 15, profiled).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"autoescape": True, "undefined": jinja2.StrictUndefined},
     },
 ]
 
@@ -330,6 +339,18 @@ LOGGING = {
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
+
+# The admissions team's targets: how soon a person who asked for contact is reached (urgent
+# screens, other screens). Past them the queue marks a screen overdue; the dashboard counts
+# the share reached in time.
+URGENT_RESPONSE_MINUTES = envint("URGENT_RESPONSE_MINUTES", "60")
+RESPONSE_HOURS = envint("RESPONSE_HOURS", "24")
+if URGENT_RESPONSE_MINUTES < 1 or RESPONSE_HOURS < 1:
+    raise ImproperlyConfigured("URGENT_RESPONSE_MINUTES and RESPONSE_HOURS must be 1 or more.")
+
+# How often an open workspace page asks for the counts (a new urgent screen shows within this
+# plus the counts' cache time, assessments.models.COUNTS_SECONDS).
+POLL_SECONDS = 30
 
 # The self-screen.
 RESULT_LINK_DAYS = envint("RESULT_LINK_DAYS", "30")

@@ -5,9 +5,13 @@ levels and flags from the policy: this module only adds the profile's short labe
 lookups that tolerate values an older ruleset stored.
 """
 
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments import questions, rules
+from assessments.models import CallOutcome
 
 PROFILE_LABELS = {
     "severity": {
@@ -41,9 +45,12 @@ def profile_label(name: str, value) -> str:
     return str(PROFILE_LABELS.get(name, {}).get(value, value))
 
 
+FLAG_LABELS = {flag: _(info.staff) for flag, info in rules.FLAGS.items()}
+
+
 def flag_label(flag: str) -> str:
     try:
-        return str(_(rules.FLAGS[rules.Flag(flag)].staff))
+        return str(FLAG_LABELS[rules.Flag(flag)])
     except ValueError:
         return flag
 
@@ -53,3 +60,15 @@ def level_label(level: str) -> str:
         return str(_(rules.LEVELS[rules.Level(level)].label))
     except ValueError:
         return level
+
+
+def call_text(data: dict) -> str:
+    """A logged call in words: its outcome, the note, the follow-up it set."""
+    outcome = data.get("outcome", "")
+    parts = [str(CallOutcome(outcome).label) if outcome in CallOutcome.values else outcome]
+    if data.get("note"):
+        parts.append(data["note"])
+    if data.get("follow_up"):
+        when = timezone.localtime(datetime.fromisoformat(data["follow_up"]))
+        parts.append(_("Follow-up set for %s") % when.strftime("%Y-%m-%d %H:%M"))
+    return ". ".join(str(part) for part in parts if part)

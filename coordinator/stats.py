@@ -1,12 +1,14 @@
 """The dashboard's numbers, and the geometry of its server-drawn SVG charts."""
 
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
-from django.db.models.functions import TruncWeek
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
+from django.db.models.functions import RowNumber, TruncWeek
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from assessments import rules
 from assessments.models import OverrideReason, Screen, Status
@@ -60,6 +62,25 @@ def duration_text(duration: timedelta) -> str:
     return " ".join(parts)
 
 
+@lru_cache
+def _short_formats(language: str) -> tuple[str, str, str]:
+    # Translated once per language: the queue shows two durations a row.
+    return _("%(days)d d %(hours)d h"), _("%(hours)d h %(minutes)d min"), _("%(minutes)d min")
+
+
+def short_duration(duration: timedelta) -> str:
+    """A duration in its two largest units, short enough for a table cell: "2 d 4 h"."""
+    in_days, in_hours, in_minutes = _short_formats(get_language())
+    minutes = max(0, int(duration.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return in_days % {"days": days, "hours": hours}
+    if hours:
+        return in_hours % {"hours": hours, "minutes": minutes}
+    return in_minutes % {"minutes": minutes}
+
+
 def weekly_by_level(screens, start: datetime) -> list[dict]:
     rows = (
         screens.annotate(week=TruncWeek("created_at"))
@@ -76,8 +97,120 @@ def weekly_by_level(screens, start: datetime) -> list[dict]:
     return weeks
 
 
-def _stacked_bars(weeks: list[dict]) -> dict:
-    top = max((week["total"] for week in weeks), default=0) or 1
+def _wait():
+    return ExpressionWrapper(
+        F("first_contacted_at") - F("created_at"), output_field=DurationField()
+    )
+
+
+def weekly_median_waits(screens) -> dict:
+    """{week: median time from submission to first contact} in one query: each week's waits
+    ranked by a window function, only the middle one or two read back."""
+    ranked = (
+        screens.filter(first_contacted_at__isnull=False)
+        .annotate(week=TruncWeek("created_at"), wait=_wait())
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("week")], order_by=[F("wait"), F("pk")]),
+            n=Window(Count("pk"), partition_by=[F("week")]),
+        )
+        .filter(rank__gte=(F("n") + 1) / 2, rank__lte=F("n") / 2 + 1)
+        .values_list("week", "wait")
+    )
+    middles: dict = {}
+    for week, wait in ranked:
+        middles.setdefault(timezone.localdate(week), []).append(wait)
+    return {week: sum(waits, timedelta()) / len(waits) for week, waits in middles.items()}
+
+
+def within_target():
+    """Reached within the centre's target: URGENT_RESPONSE_MINUTES for an urgent screen,
+    RESPONSE_HOURS for the others (the queue's overdue mark, Screen.response_target)."""
+    urgent = timedelta(minutes=settings.URGENT_RESPONSE_MINUTES)
+    other = timedelta(hours=settings.RESPONSE_HOURS)
+    return Q(urgent=True, first_contacted_at__lte=F("created_at") + urgent) | Q(
+        urgent=False, first_contacted_at__lte=F("created_at") + other
+    )
+
+
+def weekly_response(screens, start: datetime) -> list[dict]:
+    """Per week, of the screens that asked for contact: how many, how many were reached
+    within the target and the share, and the median time to first contact."""
+    asked = screens.filter(contact_requested=True)
+    rows = (
+        asked.annotate(week=TruncWeek("created_at"))
+        .order_by()
+        .values_list("week")
+        .annotate(n=Count("pk"), in_time=Count("pk", filter=within_target()))
+    )
+    counts = {timezone.localdate(week): (n, in_time) for week, n, in_time in rows}
+    medians = weekly_median_waits(asked)
+    weeks = []
+    for index in range(WEEKS):
+        week = (start + timedelta(weeks=index)).date()
+        n, in_time = counts.get(week, (0, 0))
+        median = medians.get(week)
+        weeks.append(
+            {
+                "week": week,
+                "asked": n,
+                "in_time": in_time,
+                "share": _share(in_time, n),
+                "percent": round(100 * in_time / n) if n else None,
+                "median": median,
+                "median_text": duration_text(median) if median is not None else None,
+                "median_hours": median.total_seconds() / 3600 if median is not None else 0,
+            }
+        )
+    return weeks
+
+
+# A person who withdrew or was referred elsewhere ends the centre's deadline, met or not.
+DEADLINE_ENDED = (Status.WITHDRAWN, Status.REFERRED_ELSEWHERE)
+
+
+def priority_compliance(screens, now: datetime) -> list[dict]:
+    """For priority populations who asked for contact: each deadline met, missed, ended (the
+    person withdrew or was referred elsewhere) or not yet due, from the screens' own deadline
+    arithmetic (Screen.priority_deadlines). Priority screens are a few percent of all: read."""
+    kinds = ("met", "missed", "ended", "open")
+    tally = {name: dict.fromkeys(kinds, 0) for name in ("interim", "admission")}
+    fields = ("created_at", "first_contacted_at", "scheduled_at", "status")
+    fields += ("priority", "contact_requested")
+    for screen in screens.filter(priority=True, contact_requested=True).only(*fields):
+        for deadline in screen.priority_deadlines():
+            met, due = deadline["met"], deadline["due"]
+            if met is not None:
+                kind = "met" if met <= due else "missed"
+            elif screen.status in DEADLINE_ENDED:
+                kind = "ended"
+            else:
+                kind = "missed" if due < now else "open"
+            tally[deadline["name"]][kind] += 1
+    names = {
+        "interim": (_("Reached within 48 hours (interim services deadline)"), _("48 hours")),
+        "admission": (
+            _("Assessment booked within 14 days (admission deadline)"),
+            _("14 days"),
+        ),
+    }
+    return [
+        {
+            "name": names[name][0],
+            "short": names[name][1],
+            **counts,
+            "share": _share(counts["met"], counts["met"] + counts["missed"]),
+            "percent": (
+                round(100 * counts["met"] / (counts["met"] + counts["missed"]))
+                if counts["met"] + counts["missed"]
+                else None
+            ),
+        }
+        for name, counts in tally.items()
+    ]
+
+
+def _stacked_bars(weeks: list[dict], top: float | None = None) -> dict:
+    top = top or max((week["total"] for week in weeks), default=0) or 1
     slot = CHART_WIDTH / len(weeks)
     plot = CHART_HEIGHT - AXIS
     bars = []
@@ -147,7 +280,35 @@ def dashboard(now: datetime | None = None) -> dict:
     )
     reasons = [(label, reason_counts.get(value, 0)) for value, label in OverrideReason.choices]
     wait = median_wait(screens)
+    response = weekly_response(screens, start)
+    compliance = priority_compliance(screens, now or timezone.now())
+    compliance_rows = [
+        (f"{row['short']}: {label}", row[key])
+        for row in compliance
+        for key, label in (("met", _("met")), ("missed", _("missed")))
+    ]
     return {
+        "response": response,
+        "share_chart": _stacked_bars(
+            [
+                {"week": w["week"], "levels": [("share", w["percent"] or 0)], "total": 0}
+                for w in response
+            ],
+            top=100,
+        ),
+        "median_chart": _stacked_bars(
+            [
+                {"week": w["week"], "levels": [("median", w["median_hours"])], "total": 0}
+                for w in response
+            ],
+            top=max((w["median_hours"] for w in response), default=0) or 1,
+        ),
+        "compliance": compliance,
+        "compliance_chart": _horizontal_bars(compliance_rows),
+        "response_targets": {
+            "urgent": settings.URGENT_RESPONSE_MINUTES,
+            "other": settings.RESPONSE_HOURS,
+        },
         "start": start,
         "weeks": weeks,
         "levels": [(level, labels.level_label(level)) for level in LEVEL_ORDER],

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from coordinator import forms, views
+from coordinator import export, forms, views
 
 app_name = "coordinator"
 
@@ -9,13 +9,17 @@ TEMPLATES = "coordinator/"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("export/", views.export, name="export"),
+    path("due/", views.due, name="due"),
+    path("counts/", views.counts, name="counts"),
+    path("bulk-assign/", views.bulk_assign, name="bulk_assign"),
+    path("export/", export.export, name="export"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("screens/<str:code>/", views.screen, name="screen"),
     path("screens/<str:code>/assign/", views.assign, name="assign"),
     path("screens/<str:code>/unassign/", views.unassign, name="unassign"),
     path("screens/<str:code>/status/", views.change_status, name="change_status"),
     path("screens/<str:code>/note/", views.add_note, name="add_note"),
+    path("screens/<str:code>/call/", views.log_call, name="log_call"),
     path("screens/<str:code>/override/", views.override_level, name="override_level"),
     # The second factor, after the password: logged in, not yet verified.
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),

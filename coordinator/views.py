@@ -1,10 +1,8 @@
-import csv
-import io
 from base64 import b32encode
 from datetime import datetime, time, timedelta
-from functools import wraps
+from functools import partial, wraps
 from time import time as time_now
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import django_otp
 import segno
@@ -13,45 +11,44 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import F, TextField
-from django.db.models.functions import Cast
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.template import engines
+from django.urls import Resolver404, resolve, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments import rules
 from assessments.models import (
+    OPEN_STATUSES,
+    OUTCOME_STATUS,
     REFERENCE_PATTERN,
     AuditEntry,
     OutboxMessage,
     OverrideReason,
     Screen,
     ScreenEvent,
+    StaleScreen,
     Status,
-    all_status_counts,
-    forget_status_counts,
     offered_here,
+    workspace_counts,
 )
+from careguide.middleware import passive
 from careguide.ratelimit import over_limit, too_many
 from coordinator import forms, labels, stats
 from coordinator.models import EnrolmentCode
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000  # past the last page the queue is empty; a huge offset would overflow SQL
-EXPORT_CHUNK_ROWS = 2000
 REVIEW = "assessments.review_screen"
 EXPORT_CONTACT = "assessments.export_contact"
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # What 42 CFR part 2 asks to open every disclosure with: the CSV export and a printed screen.
 NOTICE = gettext_lazy(
     "CONFIDENTIAL: these records are protected by federal confidentiality rules (42 CFR part "
@@ -299,12 +296,50 @@ def _too_many_resets(request: HttpRequest, retry_after: int) -> HttpResponse:
     return too_many(request, "coordinator/password_reset_throttled.html", retry_after)
 
 
+# --- What every workspace page shares: the header's counts, the way back to a list ----------
+
+
+def _workspace(request: HttpRequest, template: str, context: dict, status: int = 200):
+    """A workspace page, with the header's counts (cached: see workspace_counts)."""
+    context = {**context, "counts": workspace_counts(), "poll_seconds": settings.POLL_SECONDS}
+    return render(request, template, context, status=status)
+
+
+# The lists a screen can be opened from, and the words of the link back to each.
+BACK_VIEWS = {
+    "queue": gettext_lazy("Back to the queue"),
+    "due": gettext_lazy("Back to follow-ups due"),
+}
+
+
+def _back(value: str | None) -> tuple[str, str]:
+    """(address, link text) of the list a screen was opened from, with its filters and page:
+    one of our own lists only, whatever was sent; the queue when there is none."""
+    parts = urlsplit(value or "")
+    if not parts.scheme and not parts.netloc and parts.path.startswith("/"):
+        try:
+            match = resolve(parts.path)
+        except (Resolver404, ValueError):
+            match = None
+        if match and match.namespace == "coordinator" and match.url_name in BACK_VIEWS:
+            query = urlencode(parse_qsl(parts.query))
+            return parts.path + ("?" + query if query else ""), str(BACK_VIEWS[match.url_name])
+    return reverse("coordinator:queue"), str(BACK_VIEWS["queue"])
+
+
+def _screen_url(screen: Screen, back: str = "") -> str:
+    url = reverse("coordinator:screen", kwargs={"code": screen.reference})
+    return url + "?" + urlencode({"back": back}) if back else url
+
+
 # --- The queue ---------------------------------------------------------------------------
 
 
-def _filters(request: HttpRequest, *, warn: bool) -> tuple[forms.QueueFilterForm, dict]:
+def _filters(
+    request: HttpRequest, *, warn: bool, query=None
+) -> tuple[forms.QueueFilterForm, dict]:
     """The valid filters from the query string; invalid ones are dropped (with a message)."""
-    form = forms.QueueFilterForm(request.GET)
+    form = forms.QueueFilterForm(request.GET if query is None else query)
     form.is_valid()
     filters = {
         name: value for name, value in form.cleaned_data.items() if value not in ("", None, False)
@@ -324,8 +359,12 @@ def _start_of(day) -> datetime:
 def _filtered(screens, filters: dict, user, *, with_status: bool = True):
     if "q" in filters:
         screens = screens.search(filters["q"])
-    if with_status and "status" in filters:
-        screens = screens.filter(status=filters["status"])
+    if with_status:
+        status = filters.get("status", forms.OPEN)
+        if status == forms.OPEN:
+            screens = screens.open()
+        elif status != forms.ALL:
+            screens = screens.filter(status=status)
     if "level" in filters:
         screens = screens.filter(level=filters["level"])
     if "urgent" in filters:
@@ -342,16 +381,16 @@ def _filtered(screens, filters: dict, user, *, with_status: bool = True):
     return screens
 
 
-def _page_number(request: HttpRequest) -> int:
+def _page_number(query) -> int:
     try:
-        return min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
+        return min(max(1, int(query.get("page", "1"))), MAX_PAGE)
     except ValueError:
         return 1
 
 
-def _query(request: HttpRequest, **changes) -> str:
-    """The current query string with some parameters changed (None removes one)."""
-    query = request.GET.copy()
+def _query(query, **changes) -> str:
+    """The query string with some parameters changed (None removes one)."""
+    query = query.copy()
     for name, value in changes.items():
         query.pop(name, None)
         if value is not None:
@@ -359,66 +398,254 @@ def _query(request: HttpRequest, **changes) -> str:
     return "?" + query.urlencode() if query else "?"
 
 
+def _page(screens, page: int) -> tuple[list, bool]:
+    """A page of rows, and whether there is a next one (one row more, not a COUNT(*))."""
+    rows = list(screens[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _pages(query, page: int, more: bool) -> dict:
+    return {
+        "page": page,
+        "previous_url": _query(query, page=page - 1) if page > 1 else None,
+        "next_url": _query(query, page=page + 1) if more else None,
+    }
+
+
 @coordinator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    form, filters = _filters(request, warn=True)
-    page = _page_number(request)
-    screens = _filtered(Screen.objects.for_queue(), filters, request.user)
-    # One row more than a page tells whether there is a next page, without a COUNT(*).
-    rows = list(screens[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    return _queue_page(request, request.GET)
+
+
+def _queue_page(request, query, *, ticked=(), status: int = 200) -> HttpResponse:
+    """The queue for `query` (the page's own, or the one a bulk action came from)."""
+    form, filters = _filters(request, warn=status == 200, query=query)
+    page = _page_number(query)
+    rows, more = _page(_filtered(Screen.objects.for_queue(), filters, request.user), page)
     if filters.keys() <= {"status"}:  # the counts ignore the status filter itself
-        counts = all_status_counts()
+        counts = workspace_counts()["statuses"]
     else:
         counts = _filtered(Screen.objects.all(), filters, request.user, with_status=False)
         counts = counts.status_counts()
-    screen_url = reverse("coordinator:screen", kwargs={"code": "0"})
-    status_labels = {value: str(label) for value, label in Status.choices}
-    status_links = [
-        {
-            "label": label,
-            "count": counts[value],
-            "url": _query(request, status=value, page=None),
-            "current": filters.get("status") == value,
-        }
-        for value, label in Status.choices
-    ]
-    return render(
+    view = filters.get("status", forms.OPEN)
+    tabs = [(forms.OPEN, _("Open work"), sum(counts[s] for s in OPEN_STATUSES))]
+    tabs += [(value, label, counts[value]) for value, label in Status.choices]
+    tabs += [(forms.ALL, _("All"), sum(counts.values()))]
+    here = reverse("coordinator:queue") + _query(query)
+    return _workspace(
         request,
         "coordinator/queue.html",
         {
             "form": form,
-            "screens": [
-                _queue_row(screen, screen_url, status_labels) for screen in rows[:PAGE_SIZE]
+            "screens": (screens := _rows(rows, here, ticked)),
+            "rows_html": _rows_html(screens),
+            **_pages(query, page, more),
+            "status_links": [
+                {
+                    "label": label,
+                    "count": n,
+                    "url": _query(query, status=value or None, page=None),
+                    "current": view == value,
+                }
+                for value, label, n in tabs
             ],
-            "page": page,
-            "previous_url": _query(request, page=page - 1) if page > 1 else None,
-            "next_url": _query(request, page=page + 1) if len(rows) > PAGE_SIZE else None,
-            "status_links": status_links,
-            "all_statuses_url": _query(request, status=None, page=None),
-            "status_filter": filters.get("status"),
-            "total": sum(counts.values()),
-            "export_url": _query(request, page=None),
-            "filtered": bool(filters),
+            "export_url": _query(query, page=None),
+            "filtered": bool(filters.keys() - {"status"}),
+            # Made (and its coordinators read) only when the cached form is not there.
+            "bulk_form": partial(forms.BulkAssignForm, user=request.user),
+            "here": here,
         },
+        status=status,
     )
 
 
-def _queue_row(screen: Screen, screen_url: str, status_labels: dict) -> dict:
-    # Worked out here, not with {% url %}, get_status_display and |date in the template:
-    # those cost more than the rest of the row together, 50 times a page.
-    received = timezone.localtime(screen.created_at)
-    return {
-        "screen": screen,
-        "url": screen_url.replace("/0/", f"/{screen.reference}/"),
-        "status": status_labels[screen.status],
-        "received_iso": received.isoformat(timespec="seconds"),
-        "received_at": received.strftime("%Y-%m-%d %H:%M"),
-        "level": labels.level_label(screen.effective_level),
-        "overridden": bool(screen.override_level),
-        "refer_out": not offered_here(screen.effective_level),
-        "flags": [labels.flag_label(flag) for flag in screen.flags],
-        "severity": labels.profile_label("severity", screen.severity),
+def _rows_html(rows: list[dict]) -> str:
+    """The queue's rows, rendered by Jinja2: in Django's template language the 50 rows took
+    about 25 of a page's 38 ms (cProfile, issue 15); see settings.TEMPLATES."""
+    words = {
+        "urgent": _("Urgent"),
+        "priority": _("Priority"),
+        "overdue": _("Overdue"),
+        "overridden": _("overridden"),
+        "nobody": _("Nobody"),
+        "requested": _("Requested"),
+        "no": _("No"),
+        "due": _("Due"),
+        "refer_out": _("Refer out"),
     }
+    template = engines["jinja2"].get_template("coordinator/queue_rows.jinja")
+    # The Jinja2 engine escapes every value (settings.TEMPLATES: autoescape).
+    return mark_safe(template.render({"rows": rows, "words": words}))  # noqa: S308  # nosec B308 B703
+
+
+class _Words(dict):
+    """code -> words, each worked out (and translated) once a page, not once a row."""
+
+    def __init__(self, words):
+        super().__init__()
+        self.words = words
+
+    def __missing__(self, code):
+        self[code] = str(self.words(code))
+        return self[code]
+
+
+def _rows(screens: list[Screen], back: str, ticked=()) -> list[dict]:
+    # Worked out here, not with {% url %}, get_status_display and |date in the template:
+    # those cost more than the rest of the row together, 50 times a page. Words are looked up
+    # once a page (_Words): a gettext a row and a column was a tenth of the page.
+    now = timezone.now()
+    screen_url = reverse("coordinator:screen", kwargs={"code": "0"})
+    back = "?" + urlencode({"back": back})
+    statuses = _Words(_status_label)
+    levels = _Words(labels.level_label)
+    flags = _Words(labels.flag_label)
+    severities = _Words(partial(labels.profile_label, "severity"))
+    tick, received_title = _("Tick %s"), _("Received %s")
+    return [
+        {
+            "screen": screen,
+            "reference": screen.reference,
+            "urgent": screen.urgent,
+            "priority": screen.priority,
+            "contact_requested": screen.contact_requested,
+            "tick_label": tick % screen.reference,
+            "url": screen_url.replace("/0/", f"/{screen.reference}/") + back,
+            "pick": f"{screen.reference}:{screen.version}",
+            "ticked": screen.reference in ticked,
+            "status": statuses[screen.status],
+            "received_iso": (received := timezone.localtime(screen.created_at)).isoformat(
+                timespec="seconds"
+            ),
+            "received_at": (received_at := received.strftime("%Y-%m-%d %H:%M")),
+            "received_title": received_title % received_at,
+            "waiting": stats.short_duration(now - screen.created_at),
+            "overdue": screen.is_overdue(now),
+            "deadline": _deadline(screen, now),
+            "follow_up": _local(screen.next_follow_up_at),
+            "follow_up_overdue": bool(screen.next_follow_up_at and screen.next_follow_up_at < now),
+            "level": levels[screen.effective_level],
+            "overridden": bool(screen.override_level),
+            "refer_out": not offered_here(screen.effective_level),
+            "flags": ", ".join(flags[flag] for flag in screen.flags),
+            "severity": severities[screen.severity],
+            # Escaped as the rest of the workspace escapes (Jinja2 writes quotes otherwise).
+            "assignee": escape(_person(screen.assigned_to)) if screen.assigned_to_id else "",
+        }
+        for screen in screens
+    ]
+
+
+DEADLINE_NAMES = {
+    "interim": gettext_lazy("48-hour deadline"),
+    "admission": gettext_lazy("14-day deadline"),
+}
+
+
+def _deadline(screen: Screen, now: datetime) -> dict | None:
+    """A priority screen's next deadline, counting down (or how long ago it passed)."""
+    deadline = screen.next_deadline()
+    if deadline is None:
+        return None
+    left = deadline["due"] - now
+    name = DEADLINE_NAMES[deadline["name"]]
+    if left > timedelta(0):
+        text = _("%(name)s: %(left)s left") % {"name": name, "left": stats.short_duration(left)}
+    else:
+        text = _("%(name)s passed %(ago)s ago") % {
+            "name": name,
+            "ago": stats.short_duration(-left),
+        }
+    return {"text": text, "passed": left <= timedelta(0), "at": _local(deadline["due"])}
+
+
+def _local(when: datetime | None) -> dict | None:
+    if when is None:
+        return None
+    local = timezone.localtime(when)
+    return {"iso": local.isoformat(timespec="seconds"), "text": local.strftime("%Y-%m-%d %H:%M")}
+
+
+@coordinator_required
+@require_POST
+def bulk_assign(request: HttpRequest) -> HttpResponse:
+    """Assigns or unassigns the ticked screens: all of them, or none if one changed."""
+    back, _text = _back(request.POST.get("back"))
+    query = QueryDict(urlsplit(back).query)
+    form = forms.BulkAssignForm(request.POST, user=request.user)
+    ticked = set(request.POST.getlist("screens"))
+    ticked = {value.partition(":")[0] for value in ticked}
+    if not form.is_valid():
+        problems = "; ".join(
+            str(error)
+            for name in ("screens", "assignee", "action")
+            for error in form.errors.get(name, [])
+        )
+        messages.error(request, _("Nothing was changed: %s") % problems)
+        return _queue_page(request, query, ticked=ticked, status=400)
+    data = form.cleaned_data
+    try:
+        changed = Screen.objects.bulk_assign(request.user, data["screens"], data["to"])
+    except StaleScreen as stale:
+        messages.error(
+            request,
+            _(
+                "Nothing was changed: %(references)s changed since you loaded the list (or "
+                "no longer exist). Check the list as it is now, then try again."
+            )
+            % {"references": ", ".join(stale.references)},
+        )
+        return _queue_page(request, query, ticked=ticked, status=409)
+    if data["to"] is None:
+        done = ngettext("%(n)d screen unassigned.", "%(n)d screens unassigned.", changed)
+    else:
+        done = ngettext(
+            "%(n)d screen assigned to %(name)s.", "%(n)d screens assigned to %(name)s.", changed
+        )
+    messages.success(request, done % {"n": changed, "name": _person(data["to"])})
+    return redirect(back)
+
+
+# --- Follow-ups due ------------------------------------------------------------------------
+
+
+@coordinator_required
+def due(request: HttpRequest) -> HttpResponse:
+    """Follow-ups due today or overdue, the oldest first."""
+    page = _page_number(request.GET)
+    now = timezone.now()
+    screens = Screen.objects.due(now).for_list()
+    rows, more = _page(screens, page)
+    here = reverse("coordinator:due") + _query(request.GET)
+    return _workspace(
+        request,
+        "coordinator/due.html",
+        {"screens": _rows(rows, here), **_pages(request.GET, page, more)},
+    )
+
+
+# --- The counts a workspace page polls for ---------------------------------------------------
+
+
+@passive
+@coordinator_required
+def counts(request: HttpRequest) -> JsonResponse:
+    """The header's counts and the newest urgent screen nobody has picked up, for the
+    workspace's poll (static/js/workspace.js). Not activity: the idle logout still comes."""
+    numbers = workspace_counts()
+    latest = numbers["latest_urgent"]
+    return JsonResponse(
+        {
+            "open": numbers["open"],
+            "due": numbers["due"],
+            "urgent_new": numbers["urgent_new"],
+            "latest_urgent": latest
+            and {
+                "reference": latest,
+                "url": reverse("coordinator:screen", kwargs={"code": latest}),
+            },
+        }
+    )
 
 
 # --- One screen ---------------------------------------------------------------------------
@@ -442,6 +669,8 @@ def _describe(event: ScreenEvent) -> str:
         }
     if kind == ScreenEvent.Kind.NOTE:
         return data.get("text", "")
+    if kind == ScreenEvent.Kind.CALL:
+        return labels.call_text(data)
     if kind == ScreenEvent.Kind.OVERRIDE:
         reason = data.get("reason", "")
         return _("from “%(old)s” to “%(new)s”. Reason: %(reason)s. %(note)s") % {
@@ -480,13 +709,17 @@ def _what_drives_it(screen: Screen) -> dict | None:
     }
 
 
-def _action_forms(screen: Screen, user) -> dict:
+def _action_forms(screen: Screen, user, back: str) -> dict:
+    def form(form_class):
+        return form_class(screen=screen, back=back)
+
     return {
-        "assign_form": forms.AssignForm(screen=screen) if screen.assigned_to != user else None,
-        "unassign_form": forms.UnassignForm(screen=screen) if screen.assigned_to else None,
-        "status_form": forms.StatusForm(screen=screen) if screen.allowed_moves() else None,
-        "note_form": forms.NoteForm(screen=screen),
-        "override_form": forms.OverrideForm(screen=screen),
+        "call_form": form(forms.LogCallForm),
+        "assign_form": form(forms.AssignForm) if screen.assigned_to != user else None,
+        "unassign_form": form(forms.UnassignForm) if screen.assigned_to else None,
+        "status_form": form(forms.StatusForm) if screen.allowed_moves() else None,
+        "note_form": form(forms.NoteForm),
+        "override_form": form(forms.OverrideForm),
     }
 
 
@@ -500,18 +733,23 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
     AuditEntry.objects.create(
         actor=request.user, action=AuditEntry.Action.VIEWED, screen_reference=screen.reference
     )
+    back = (request.POST if request.method == "POST" else request.GET).get("back", "")
+    back_url, back_text = _back(back)
     events = [
         {"event": event, "actor": _person(event.actor), "text": _describe(event)}
         for event in screen.events.select_related("actor")
     ]
-    action_forms = _action_forms(screen, request.user)
+    action_forms = _action_forms(screen, request.user, back if back else "")
     if form is not None:
         action_forms[f"{form.prefix_name}_form"] = form
-    return render(
+    now = timezone.now()
+    return _workspace(
         request,
         "coordinator/screen.html",
         {
             "screen": screen,
+            "back_url": back_url,
+            "back_text": back_text,
             "answers": labels.answers_by_section(screen.answers, screen.schema_version),
             "profile": [
                 (_("Severity"), labels.profile_label("severity", screen.severity)),
@@ -534,6 +772,19 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
             "current_ruleset": screen.ruleset_version == rules.RULESET_VERSION,
             "events": events,
             "assignee": _person(screen.assigned_to) if screen.assigned_to else "",
+            "waiting": stats.short_duration(now - screen.created_at),
+            "overdue": screen.is_overdue(now),
+            "deadlines": [
+                {
+                    "name": DEADLINE_NAMES[d["name"]],
+                    "due": _local(d["due"]),
+                    "met": _local(d["met"]),
+                    "missed": (d["met"] or now) > d["due"],
+                }
+                for d in screen.priority_deadlines()
+            ],
+            "next_deadline": _deadline(screen, now),
+            "follow_up": _local(screen.next_follow_up_at),
             "notice": NOTICE,
             **action_forms,
         },
@@ -549,19 +800,6 @@ CHANGED = gettext_lazy(
 )
 
 
-def _save(request, screen: Screen, version: int, kind: str, data: dict, fields: dict) -> bool:
-    """Applies the change only if the screen is still at `version`, and records the event."""
-    with transaction.atomic():
-        updated = Screen.objects.filter(pk=screen.pk, version=version).update(
-            version=F("version") + 1, **fields
-        )
-        if updated:
-            ScreenEvent.objects.create(screen=screen, actor=request.user, kind=kind, data=data)
-            if "status" in fields:
-                forget_status_counts()
-    return bool(updated)
-
-
 def _act(request: HttpRequest, code: str, form_class, change) -> HttpResponse:
     """Applies one action, or shows the screen again with what was typed kept in the form."""
     screen = _get_screen_for_coordinator(request, code)
@@ -570,11 +808,14 @@ def _act(request: HttpRequest, code: str, form_class, change) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, _("Nothing was saved: please correct the form below."))
             return _screen_page(request, screen, form)
-        kind, data, fields, done = change(request, screen, form.cleaned_data)
-        if _save(request, screen, form.cleaned_data["version"], kind, data, fields):
+        try:
+            done = change(request, screen, form.cleaned_data)
+        except StaleScreen:
+            screen = _get_screen_for_coordinator(request, code)  # changed under our feet
+        else:
             messages.success(request, done)
-            return redirect("coordinator:screen", code=screen.reference)
-        screen = _get_screen_for_coordinator(request, code)  # changed under our feet
+            back = form.cleaned_data.get("back", "")
+            return redirect(_screen_url(screen, back and _back(back)[0]))
     # Stale: show the latest screen, with the coordinator's input on the latest version.
     messages.error(request, CHANGED)
     data = request.POST.copy()
@@ -583,41 +824,46 @@ def _act(request: HttpRequest, code: str, form_class, change) -> HttpResponse:
 
 
 def _assign(request, screen, data):
-    event = {"to": request.user.get_username()}
-    return ScreenEvent.Kind.ASSIGNED, event, {"assigned_to": request.user}, _("Assigned to you.")
+    screen.assign(request.user, data["version"], request.user)
+    return _("Assigned to you.")
 
 
 def _unassign(request, screen, data):
-    event = {"from": screen.assigned_to.get_username() if screen.assigned_to else ""}
-    return ScreenEvent.Kind.UNASSIGNED, event, {"assigned_to": None}, _("Unassigned.")
+    screen.assign(request.user, data["version"], None)
+    return _("Unassigned.")
 
 
 def _status(request, screen, data):
-    fields = {"status": data["status"]}
-    if data["status"] == Status.CONTACTED and screen.first_contacted_at is None:
-        fields["first_contacted_at"] = timezone.now()
-    event = {"from": screen.status, "to": data["status"]}
-    done = _("Status changed to “%s”.") % _status_label(data["status"])
-    return ScreenEvent.Kind.STATUS, event, fields, done
+    screen.change_status(request.user, data["version"], data["status"])
+    return _("Status changed to “%s”.") % _status_label(data["status"])
 
 
 def _note(request, screen, data):
-    return ScreenEvent.Kind.NOTE, {"text": data["text"]}, {}, _("Note added.")
+    screen.add_note(request.user, data["version"], data["text"])
+    return _("Note added.")
 
 
 def _override(request, screen, data):
-    fields = {
-        "override_level": data["level"],
-        "override_reason": data["reason"],
-        "override_note": data["note"],
-    }
-    event = {
-        "from": screen.effective_level,
-        "to": data["level"],
-        "reason": data["reason"],
-        "note": data["note"],
-    }
-    return ScreenEvent.Kind.OVERRIDE, event, fields, _("Level overridden.")
+    screen.override(request.user, data["version"], data["level"], data["reason"], data["note"])
+    return _("Level overridden.")
+
+
+def _log_call(request, screen, data):
+    before = screen.status
+    path = screen.log_call(
+        request.user, data["version"], data["outcome"], data["note"], data["follow_up_at"]
+    )
+    done = [_("Call logged.")]
+    if path:
+        done.append(
+            _("Status changed from “%(old)s” to “%(new)s”.")
+            % {"old": _status_label(before), "new": _status_label(path[-1])}
+        )
+    elif data["outcome"] in OUTCOME_STATUS and screen.status != OUTCOME_STATUS[data["outcome"]]:
+        done.append(_("The status stays “%s”.") % _status_label(screen.status))
+    if data["follow_up_at"]:
+        done.append(_("Next follow-up: %s.") % _local(data["follow_up_at"])["text"])
+    return " ".join(str(part) for part in done)
 
 
 def _action(form_class, change):
@@ -636,144 +882,7 @@ unassign = _action(forms.UnassignForm, _unassign)
 change_status = _action(forms.StatusForm, _status)
 add_note = _action(forms.NoteForm, _note)
 override_level = _action(forms.OverrideForm, _override)
-
-
-# --- Export -------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = (
-    ("reference", gettext_lazy("Reference")),
-    ("created_at", gettext_lazy("Received")),
-    ("level", gettext_lazy("Recommended level")),
-    ("override_level", gettext_lazy("Override level")),
-    ("override_reason", gettext_lazy("Override reason")),
-    ("urgent", gettext_lazy("Urgent")),
-    ("flags", gettext_lazy("Flags")),
-    ("severity", gettext_lazy("Severity")),
-    ("detox_need", gettext_lazy("Detox need")),
-    ("home_stability", gettext_lazy("Home stability")),
-    ("status", gettext_lazy("Status")),
-    ("assigned_to__username", gettext_lazy("Assigned to")),
-    ("contact_requested", gettext_lazy("Contact requested")),
-    ("first_contacted_at", gettext_lazy("First contacted")),
-)
-CONTACT_COLUMNS = (
-    ("first_name", gettext_lazy("First name")),
-    ("phone", gettext_lazy("Phone")),
-    ("email", gettext_lazy("Email")),
-    ("preferred_contact", gettext_lazy("Preferred contact")),
-    ("best_time", gettext_lazy("Best time")),
-    ("consent_at", gettext_lazy("Consent given")),
-)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    if isinstance(value, list):
-        value = ";".join(str(item) for item in value)
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-def _yes_no(value) -> str:
-    return "yes" if value else "no"
-
-
-def _flags(text) -> str:
-    # The flags list as the database's JSON text, e.g. ["crisis", "low_signs"]: our own codes,
-    # so no quotes or commas inside; read as text, it skips a json.loads a row.
-    return ";".join(part.strip(' "') for part in text[1:-1].split(",")) if len(text) > 2 else ""
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-# Columns whose values are our own codes (choices, references) go out as they are; free text
-# is guarded against formulas. Anything not listed goes through _cell, which is always safe.
-# Converting by column, not by looking at each value, is what keeps 100,000 rows quick.
-_AS_IS = frozenset(
-    {"reference", "level", "override_level", "override_reason", "severity", "detox_need"}
-    | {"home_stability", "status", "preferred_contact"}
-)
-_BY_COLUMN = {"urgent": _yes_no, "contact_requested": _yes_no, "flags": _flags}
-_TEXT = frozenset({"first_name", "phone", "email", "best_time", "assigned_to__username"})
-_TIMES = frozenset({"created_at", "first_contacted_at", "consent_at"})
-
-
-def _converters(names) -> list:
-    tz = timezone.get_current_timezone()
-
-    def when(value) -> str:
-        return "" if value is None else value.astimezone(tz).isoformat(timespec="seconds")
-
-    def converter(name):
-        if name in _TIMES:
-            return when
-        return _text if name in _TEXT else _BY_COLUMN.get(name, _cell)
-
-    return [(index, converter(name)) for index, name in enumerate(names) if name not in _AS_IS]
-
-
-def _csv_chunks(header: list[str], converters: list, rows):
-    """The CSV, EXPORT_CHUNK_ROWS rows at a time, so memory stays flat whatever the size."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([str(NOTICE)])
-    writer.writerow(header)
-    batch = []
-    for row in rows:
-        row = list(row)
-        for index, convert in converters:  # only the columns that need it
-            row[index] = convert(row[index])
-        batch.append(row)
-        if len(batch) == EXPORT_CHUNK_ROWS:
-            writer.writerows(batch)
-            batch.clear()
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    writer.writerows(batch)
-    yield buffer.getvalue()
-
-
-@coordinator_required
-def export(request: HttpRequest) -> StreamingHttpResponse:
-    form, filters = _filters(request, warn=False)
-    screens = _filtered(Screen.objects.queue(), filters, request.user)
-    with_contact = request.user.has_perm(EXPORT_CONTACT)
-    columns = EXPORT_COLUMNS + (CONTACT_COLUMNS if with_contact else ())
-    AuditEntry.objects.create(
-        actor=request.user,
-        action=AuditEntry.Action.EXPORTED,
-        details={
-            "filters": {name: str(value) for name, value in filters.items()},
-            "rows": screens.count(),
-            "contact_details": with_contact,
-        },
-    )
-    # The flags as the database's JSON text: see _flags.
-    screens = screens.annotate(flags_text=Cast("flags", TextField()))
-    rows = screens.values_list(
-        *("flags_text" if name == "flags" else name for name, _label in columns)
-    )
-    response = StreamingHttpResponse(
-        _csv_chunks(
-            [str(label) for _name, label in columns],
-            _converters(name for name, _label in columns),
-            rows.iterator(chunk_size=EXPORT_CHUNK_ROWS),
-        ),
-        content_type="text/csv; charset=utf-8",
-    )
-    filename = f"careguide-screens-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+log_call = _action(forms.LogCallForm, _log_call)
 
 
 # --- Numbers ------------------------------------------------------------------------------
@@ -781,4 +890,4 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 
 @coordinator_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "coordinator/dashboard.html", stats.dashboard())
+    return _workspace(request, "coordinator/dashboard.html", stats.dashboard())

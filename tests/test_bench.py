@@ -30,6 +30,8 @@ def test_the_benchmark_runs_every_measurement():
         assert report[name]["requests"] > 0 and report[name]["errors"] == 0, name
     for name in ("queue_deep_small", "healthz_large", "queue_first_large", "queue_deep_large"):
         assert report[name]["errors"] == 0, name
+    for name in ("due_small", "due_large"):  # the follow-ups due view
+        assert report[name]["errors"] == 0, name
     assert "page=" in report["queue_deep_small"]["path"]  # it did follow the Next links
     assert report["export"]["status"] == 200 and report["export"]["rows"] >= 400
     assert report["recommend"]["per_second"] > 0

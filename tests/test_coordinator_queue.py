@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments.models import Screen, Status
+from assessments.models import OPEN_STATUSES, Screen, Status
 from assessments.rules import recommend
 from tests.answers import criteria, make_answers
 
@@ -18,14 +18,37 @@ def _references(response) -> list[str]:
     return [row["screen"].reference for row in response.context["screens"]]
 
 
-def test_it_lists_urgent_screens_first_then_the_newest(alice_client, make_screen):
+def test_it_lists_urgent_first_then_priority_then_the_longest_waiting(alice_client, make_screen):
     now = timezone.now()
-    old_urgent = make_screen(CRISIS, created_at=now - timedelta(days=5))
     newest = make_screen(created_at=now - timedelta(minutes=5))
+    new_urgent = make_screen(CRISIS, created_at=now - timedelta(minutes=1))
     older = make_screen(created_at=now - timedelta(days=1))
+    old_urgent = make_screen(CRISIS, created_at=now - timedelta(days=5))
+    priority = make_screen(created_at=now - timedelta(hours=1), priority=True)
+    urgent_priority = make_screen(CRISIS, created_at=now, priority=True)
     r = alice_client.get(QUEUE)
     assert r.status_code == 200
-    assert _references(r) == [old_urgent.reference, newest.reference, older.reference]
+    assert _references(r) == [
+        urgent_priority.reference,
+        old_urgent.reference,
+        new_urgent.reference,
+        priority.reference,
+        older.reference,
+        newest.reference,
+    ]
+
+
+@pytest.mark.parametrize("done", ["closed", "referred_elsewhere", "withdrawn"])
+def test_the_default_view_is_open_work(alice_client, make_screen, done):
+    finished = make_screen(CRISIS, status=done)
+    waiting = [make_screen(status=status) for status in OPEN_STATUSES]
+    r = alice_client.get(QUEUE)
+    assert finished.reference not in _references(r)
+    assert sorted(_references(r)) == sorted(screen.reference for screen in waiting)
+    everything = alice_client.get(QUEUE, {"status": "all"})
+    assert _references(everything)[0] == finished.reference  # urgent first, whatever status
+    assert len(_references(everything)) == len(OPEN_STATUSES) + 1
+    assert _references(alice_client.get(QUEUE, {"status": done})) == [finished.reference]
 
 
 def test_each_row_shows_what_a_coordinator_needs(alice_client, make_screen, alice):
@@ -89,10 +112,11 @@ def test_it_counts_screens_per_status_within_the_other_filters(alice_client, mak
     make_screen(status=Status.NEW)
     make_screen(status=Status.CONTACTED)
     make_screen(CRISIS, status=Status.CONTACTED)
+    make_screen(status=Status.CLOSED)
     r = alice_client.get(QUEUE, {"status": "new"})
     counts = {link["label"]: link["count"] for link in r.context["status_links"]}
-    assert counts["New"] == 2 and counts["Contacted"] == 2 and counts["Closed"] == 0
-    assert r.context["total"] == 4
+    assert counts["New"] == 2 and counts["Contacted"] == 2 and counts["Closed"] == 1
+    assert counts["Open work"] == 4 and counts["All"] == 5
     urgent = alice_client.get(QUEUE, {"urgent": "on"})
     assert {link["label"]: link["count"] for link in urgent.context["status_links"]}[
         "Contacted"
@@ -147,8 +171,9 @@ def _screens(make_screen, alice, count):
 
 
 # Session, user, the two-factor device, the user's and the group's permissions, the page of
-# rows; the whole queue's status counts come from the cache once counted, a filtered queue's
-# are counted each time.
+# rows; the whole queue's counts (and the header's) and the assign form (with the coordinators
+# to assign to) come from the cache once made, a filtered queue's status counts are counted
+# each time.
 QUEUE_QUERIES = 6
 FILTERED_QUEUE_QUERIES = 7
 
@@ -206,7 +231,8 @@ def test_the_export_link_carries_the_current_filters(alice_client, make_screen):
 def test_each_row_links_to_its_screen_with_its_time_and_status(alice_client, make_screen):
     screen = make_screen(status="in_review")
     r = alice_client.get(QUEUE)
-    assert f'<a href="/coordinator/screens/{screen.reference}/">{screen.reference}</a>' in r.text
+    link = f"/coordinator/screens/{screen.reference}/?back=%2Fcoordinator%2F%3F"
+    assert f'<a href="{link}">{screen.reference}</a>' in r.text
     received = timezone.localtime(screen.created_at)
     assert f'<time datetime="{received.isoformat(timespec="seconds")}"' in r.text
     assert "<td>In review</td>" in r.text

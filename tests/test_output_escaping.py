@@ -65,7 +65,8 @@ def test_the_screen_page_shows_it_as_text(client, worked_screen, payload):
 def test_the_queue_shows_it_as_text(client, worked_screen, payload):
     r = client.get("/coordinator/", {"q": payload})  # the search box echoes it, too
     assert r.status_code == 200
-    _assert_shown_as_text(r.text, payload, times=2)  # the assignee's name and the search box
+    # The assignee's name (in the row and among those to assign to) and the search box.
+    _assert_shown_as_text(r.text, payload, times=3)
 
 
 def test_the_dashboard_shows_none_of_it(client, worked_screen, payload):
@@ -75,12 +76,12 @@ def test_the_dashboard_shows_none_of_it(client, worked_screen, payload):
 
 
 def test_the_export_carries_it_as_inert_text(client, worked_screen, payload):
-    r = client.get("/coordinator/export/")
+    r = client.get("/coordinator/export/", {"status": "all"})
     # A download (never shown as a page: no sniffing) of plain text cells, no formula.
     assert r["Content-Type"] == "text/csv; charset=utf-8"
     assert r["Content-Disposition"].startswith("attachment;")
     assert r["X-Content-Type-Options"] == "nosniff"
     rows = list(csv.reader(io.StringIO(b"".join(r.streaming_content).decode())))
-    fields = dict(zip(rows[1], rows[2], strict=True))
+    fields = dict(zip(rows[0], rows[1], strict=True))
     assert fields["First name"] == payload
     assert fields["Best time"] == payload

@@ -75,7 +75,10 @@ def test_the_print_stylesheet_shows_the_notice():
     assert re.search(r"\.confidential-notice\s*\{[^}]*display:\s*block", css)
 
 
-def test_the_export_opens_with_the_same_notice(alice_client, make_screen):
+def test_the_export_carries_the_same_notice(alice_client, make_screen):
     make_screen()
-    body = b"".join(alice_client.get("/coordinator/export/").streaming_content).decode()
-    assert body.splitlines()[0].strip('"') == str(NOTICE)
+    r = alice_client.get("/coordinator/export/")
+    body = b"".join(r.streaming_content).decode()
+    # The last row (the first is the header a spreadsheet needs), and the file's name.
+    assert body.splitlines()[-1].strip('"') == str(NOTICE)
+    assert "confidential-42-CFR-part-2" in r["Content-Disposition"]

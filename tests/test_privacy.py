@@ -115,6 +115,13 @@ def _work_the_screen(client, screen, note_marker: str) -> list[str]:
         {"version": screen.version, "text": f"Called {note_marker}"},
     )
     _redirect(r, followed)
+    r = client.post(
+        f"/coordinator/screens/{screen.reference}/call/",
+        {"version": screen.version + 1, "outcome": "reached", "note": f"Spoke {note_marker}"},
+    )
+    _redirect(r, followed)
     r = client.get("/coordinator/export/")
     assert screen.first_name in b"".join(r.streaming_content).decode()
+    r = client.get("/coordinator/export/", {"status": "all", "include": "notes"})
+    assert f"Spoke {note_marker}" in b"".join(r.streaming_content).decode()
     return followed

@@ -73,3 +73,22 @@ def test_a_reference_already_taken_is_drawn_again(debug, make_screen, monkeypatc
 def test_a_negative_count_is_refused(debug):
     with pytest.raises(CommandError, match="--count must be 0 or more"):
         call_command("seed_demo", "--count", "-1")
+
+
+def test_it_creates_calls_follow_ups_and_priority_screens(debug):
+    call_command("seed_demo", "--count", "400", "--seed", "5")
+    calls = ScreenEvent.objects.filter(kind="call")
+    outcomes = set(calls.values_list("data__outcome", flat=True))
+    assert {"reached", "no_answer", "assessment_booked"} <= outcomes
+    assert Screen.objects.filter(priority=True).exists()
+    assert Screen.objects.due().exists()  # some follow-ups are due already, so Due shows some
+    assert Screen.objects.filter(next_follow_up_at__gt=timezone.now()).exists()
+    # A left message only where the person said it is safe.
+    left = calls.filter(data__outcome="left_message").values_list("screen__message_ok", flat=True)
+    assert set(left) <= {True}
+    # A follow-up is on an open screen that asked for contact, and its last call set it.
+    for screen in Screen.objects.filter(next_follow_up_at__isnull=False)[:20]:
+        assert screen.contact_requested and screen.is_open()
+        last_call = screen.events.filter(kind="call").order_by("created_at", "id").last()
+        assert last_call.data["follow_up"] == screen.next_follow_up_at.isoformat()
+    assert not Screen.objects.filter(scheduled_at__isnull=False, status="new").exists()

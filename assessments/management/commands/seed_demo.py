@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments import models, rules
 from assessments.models import (
     STATUS_MOVES,
+    CallOutcome,
     OverrideReason,
     Screen,
     ScreenEvent,
@@ -45,7 +46,27 @@ FIRST_NAMES = [
 ]
 # The share of screens that have gone at least this far along the status path.
 PROGRESS = [Status.IN_REVIEW, Status.CONTACTED]
-OUTCOMES = [Status.SCHEDULED, Status.SCHEDULED, Status.REFERRED_ELSEWHERE, Status.NO_RESPONSE]
+OUTCOMES = [
+    Status.SCHEDULED,
+    Status.SCHEDULED,
+    Status.REFERRED_ELSEWHERE,
+    Status.NO_RESPONSE,
+    Status.WITHDRAWN,
+]
+# The call that moves a screen to each status (the others are moved by hand).
+CALLS = {
+    Status.CONTACTED: CallOutcome.REACHED,
+    Status.SCHEDULED: CallOutcome.ASSESSMENT_BOOKED,
+    Status.NO_RESPONSE: CallOutcome.NO_ANSWER,
+    Status.WITHDRAWN: CallOutcome.DECLINED,
+}
+CALL_NOTES = {
+    CallOutcome.REACHED: "Talked through the result.",
+    CallOutcome.NO_ANSWER: "",
+    CallOutcome.LEFT_MESSAGE: "Left a short message with our number.",
+    CallOutcome.ASSESSMENT_BOOKED: "Assessment booked.",
+    CallOutcome.DECLINED: "Not ready now; knows they can call us.",
+}
 NOTES = [
     "Left a voicemail.",
     "Talked through the result; wants to think it over.",
@@ -250,7 +271,8 @@ class Command(BaseCommand):
             ScreenEvent.objects.bulk_create(events, batch_size=BATCH)
 
     def _follow_up(self, screen, rng, coordinator, now) -> list[dict]:
-        """Moves an older screen along the status path, recording each step as an event."""
+        """Moves an older screen along the status path as coordinators do, by logging calls
+        (a few unanswered first) and recording each step as an event; sets follow-ups."""
         age_days = (now - screen.created_at).days
         steps = [s for s in PROGRESS if age_days >= 1 and rng.random() < 0.85]
         if Status.CONTACTED in steps and age_days > 3:
@@ -266,6 +288,12 @@ class Command(BaseCommand):
             if step not in STATUS_MOVES[status]:
                 break
             at = min(now, at + timedelta(minutes=rng.randint(10, 1440)))
+            if step == Status.CONTACTED and screen.contact_requested:
+                for _ in range(rng.choice([0, 0, 1, 2])):  # unanswered calls first
+                    events.append(self._call(screen, rng, coordinator, at, unanswered=True))
+                    at = min(now, at + timedelta(minutes=rng.randint(30, 600)))
+            if step in CALLS and screen.contact_requested:
+                events.append(self._call(screen, rng, coordinator, at, outcome=CALLS[step]))
             events.append(
                 {
                     "actor": coordinator,
@@ -277,9 +305,41 @@ class Command(BaseCommand):
             if step == Status.CONTACTED and screen.first_contacted_at is None:
                 screen.first_contacted_at = at
                 events.extend(self._after_contact(screen, rng, coordinator, at))
+            if step == Status.SCHEDULED:
+                screen.scheduled_at = at
             status = step
         screen.status = status
+        waiting = status in (Status.NEW, Status.IN_REVIEW, Status.CONTACTED, Status.NO_RESPONSE)
+        if screen.contact_requested and waiting and rng.random() < 0.4:
+            # A call-back set by the last call: some due already, some later this week.
+            at = min(now, at + timedelta(minutes=rng.randint(10, 600)))
+            due = now + timedelta(minutes=15 * rng.randint(-2 * 96, 3 * 96))
+            screen.next_follow_up_at = max(due, at + timedelta(hours=2))
+            events.append(
+                self._call(
+                    screen,
+                    rng,
+                    coordinator,
+                    at,
+                    outcome=CallOutcome.REACHED if status == Status.CONTACTED else None,
+                    unanswered=status != Status.CONTACTED,
+                    follow_up=screen.next_follow_up_at,
+                )
+            )
         return events
+
+    def _call(self, screen, rng, coordinator, at, outcome=None, unanswered=False, follow_up=None):
+        if unanswered:
+            outcome = rng.choice(
+                [CallOutcome.NO_ANSWER, CallOutcome.NO_ANSWER]
+                + ([CallOutcome.LEFT_MESSAGE] if screen.message_ok else [])
+            )
+        data = {
+            "outcome": outcome,
+            "note": CALL_NOTES[outcome],
+            "follow_up": follow_up.isoformat() if follow_up else None,
+        }
+        return {"actor": coordinator, "kind": "call", "created_at": at, "data": data}
 
     def _after_contact(self, screen, rng, coordinator, at) -> list[dict]:
         """A note after some first contacts, and now and then an override of the level."""
