@@ -357,6 +357,7 @@ def _questions(form) -> list[dict]:
         rows.append(
             {
                 "field": form[question.name],
+                "yes_no": question.kind == questions.Kind.BOOL,
                 "reveal_field": reveal.field if reveal else "",
                 "reveal_values": " ".join(form_value(v) for v in reveal.values) if reveal else "",
                 "condition": reveal.text if question.asked_when else "",

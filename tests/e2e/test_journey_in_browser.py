@@ -269,3 +269,25 @@ def test_a_persons_whole_journey_on_a_phone(open_page, name, answers, contact, h
     assert_accessible(page)
     assert_fits_a_phone(page)
     shoot(page, f"journey-{name}")
+
+
+# --- Short steps ------------------------------------------------------------------------------
+
+PHONE_SCREEN_HEIGHT = 812  # a 375-px-wide phone (iPhone X to 13 mini)
+ABOUT_TWO_SCREENS = 2.05 * PHONE_SCREEN_HEIGHT  # "at most about two phone screens" (issue 14)
+
+
+def test_no_step_is_longer_than_about_two_phone_screens(open_page):
+    page = open_page(None, width=PHONE)
+    page.set_viewport_size({"width": PHONE, "height": PHONE_SCREEN_HEIGHT})
+    heights = {}
+    for step in STEPS:
+        page.goto(page.base_url + f"/screen/{step.slug}/")
+        expect(page.locator("h1")).to_have_text(str(step.title))
+        heights[step.slug] = page.evaluate("document.body.scrollHeight")
+    longest = max(heights, key=heights.get)
+    assert heights[longest] <= ABOUT_TWO_SCREENS, heights
+    # Yes and No sit side by side: one line, not two, for each yes/no question.
+    page.goto(page.base_url + "/screen/signs/")
+    yes, no = page.locator("#id_craving_0"), page.locator("#id_craving_1")
+    assert yes.bounding_box()["y"] == no.bounding_box()["y"]
