@@ -129,6 +129,7 @@ def test_each_export_is_recorded(alice_client, make_screen, alice):
         "rows": 1,
         "contact_details": False,
         "notes": False,
+        "answers": False,
     }
     assert second.details["rows"] == 2  # from the kept status counts: no COUNT over the table
 
@@ -249,7 +250,9 @@ def test_every_answer_goes_out_in_words_and_as_codes_made_from_the_questions(
         },
         status=Status.NEW,
     )
-    [got] = _records(_download(alice_client)[1])
+    [lean] = _records(_download(alice_client)[1])
+    assert "substances" not in lean  # the answers come when asked for
+    [got] = _records(_download(alice_client, {"include": "answers"})[1])
     for question in questions.ANSWER_QUESTIONS:  # a column each, in words and as codes
         assert question.staff in got and question.name in got
     assert got["Substances used in the past 12 months"] == (
@@ -273,7 +276,7 @@ def test_every_answer_goes_out_in_words_and_as_codes_made_from_the_questions(
 def test_a_ruleset_1_screen_goes_out_with_its_own_answers(alice_client):
     stored = json.loads(RULESET_1.read_text())[0]
     Screen.objects.create(**stored)
-    [got] = _records(_download(alice_client, {"status": "all"})[1])
+    [got] = _records(_download(alice_client, {"status": "all", "include": "answers"})[1])
     assert (got["Ruleset"], got["Questions (schema)"]) == ("1", "1")
     assert got["Withdrawal symptoms in the past week when going without (schema 1)"] == "Yes"
     assert got["withdrawal_symptoms"] == "true"
