@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.db import InterfaceError, OperationalError
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 # Unix times kept in a logged-in session.
@@ -97,3 +98,16 @@ class SessionLimitsMiddleware:
                 request.session[SEEN_AT] = now
             add_never_cache_headers(response)
         return response
+
+
+def english_for_staff(get_response):
+    """The workspace and the admin speak English, whatever the browser or the language cookie
+    asks (the self-screen follows them: LocaleMiddleware, just before this)."""
+
+    def middleware(request):
+        if request.path_info.startswith(settings.ENGLISH_ONLY_PATHS):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return get_response(request)
+
+    return middleware
