@@ -4,6 +4,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.db import InterfaceError, OperationalError
+from django.middleware import locale
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -100,14 +101,13 @@ class SessionLimitsMiddleware:
         return response
 
 
-def english_for_staff(get_response):
-    """The workspace and the admin speak English, whatever the browser or the language cookie
-    asks (the self-screen follows them: LocaleMiddleware, just before this)."""
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's: the language from the choice's cookie, else the browser's Accept-Language;
+    but the workspace and the admin (ENGLISH_ONLY_PATHS) speak English whatever they ask."""
 
-    def middleware(request):
+    def process_request(self, request):
         if request.path_info.startswith(settings.ENGLISH_ONLY_PATHS):
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-        return get_response(request)
-
-    return middleware
+        else:
+            super().process_request(request)

@@ -84,9 +84,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    # After it: the staff's pages in English whatever the browser asks (ENGLISH_ONLY_PATHS).
-    "careguide.middleware.english_for_staff",
+    # Django's LocaleMiddleware, with the staff's pages in English (ENGLISH_ONLY_PATHS).
+    "careguide.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

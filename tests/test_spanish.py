@@ -347,7 +347,9 @@ def _api(client, body, **headers):
 @pytest.mark.django_db
 def test_the_api_answers_in_spanish_when_asked(client):
     r = _api(
-        client, make_answers(**criteria(5), withdrawal_now="severe"), **{"Accept-Language": "es"}
+        client,
+        make_answers(**criteria(5), withdrawal_now="severe", substances=["benzodiazepines"]),
+        **{"Accept-Language": "es"},
     )
     assert r.status_code == 201
     body = r.json()
@@ -359,7 +361,9 @@ def test_the_api_answers_in_spanish_when_asked(client):
             {**reason, "text": translation.gettext(reason["text"])} for reason in screen.reasons
         ]
     assert body["reasons"][0]["text"].startswith("Sus respuestas indican")
-    assert all(note["text"] != stored["text"] for note, stored in zip(body["notes"], screen.notes))
+    assert body["notes"] and len(body["notes"]) == len(screen.notes)
+    for note, stored in zip(body["notes"], screen.notes, strict=True):
+        assert note["text"] != stored["text"]
 
 
 @pytest.mark.django_db
