@@ -6,7 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format bench clean
 
-install: $(STAMP) node_modules/.installed
+# The translations, compiled from locale/<language>/LC_MESSAGES/django.po (GNU gettext's msgfmt;
+# the .mo files are built, not committed).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: $(STAMP) node_modules/.installed $(MO_FILES)
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
 
 # Re-installs only when the declared or pinned dependencies change.
 $(STAMP): pyproject.toml constraints.txt
@@ -51,4 +58,4 @@ format: install
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles
+	rm -rf $(VENV) node_modules staticfiles $(MO_FILES)

@@ -81,7 +81,7 @@ def _parse(request):
     except RecursionError:  # [[[[... thousands deep: valid JSON, but not answers
         return api_error(400, {"__all__": [_("The body is nested too deeply.")]})
     if not isinstance(payload, dict):
-        return api_error(400, {"__all__": [str(rules.MSG_NOT_OBJECT)]})
+        return api_error(400, {"__all__": [_(rules.MSG_NOT_OBJECT)]})
     if bad := _unstorable_fields(payload):
         message = _("Holds a character that is not text (a NUL or a lone UTF-16 surrogate).")
         return api_error(400, {name: [message] for name in bad})

@@ -26,6 +26,26 @@ MSG_NOT_OBJECT = _("The answers must be an object of fields and values.")
 MSG_NOT_ASKED = _("Not asked with these answers, so leave it out. {condition}")
 
 
+class Message(str):
+    """An error message: `str` of it is the English; `translate(gettext)` says it in another
+    language, from its template and values (values named in `texts` are marked strings, such
+    as a condition's words, and are translated too; the others are codes and numbers)."""
+
+    template: str
+    values: dict[str, str]
+    texts: tuple[str, ...]
+
+    def __new__(cls, template: str, texts: tuple[str, ...] = (), **values: Any) -> Message:
+        message = super().__new__(cls, template.format(**values))
+        message.template, message.texts = template, texts
+        message.values = {name: str(value) for name, value in values.items()}
+        return message
+
+    def translate(self, gettext) -> str:
+        values = {k: gettext(v) if k in self.texts else v for k, v in self.values.items()}
+        return gettext(self.template).format(**values)
+
+
 class InvalidAnswers(ValueError):
     """The answers break the schema; `.errors` maps each bad field to its messages."""
 
@@ -38,30 +58,30 @@ class InvalidAnswers(ValueError):
 
 
 def _bad_choice(question: Question) -> str:
-    return MSG_CHOICE.format(choices=", ".join(question.values))
+    return Message(MSG_CHOICE, choices=", ".join(question.values))
 
 
 def _errors(question: Question, value: Any) -> list[str]:
     if question.kind == Kind.BOOL:
-        return [] if type(value) is bool else [MSG_BOOL]
+        return [] if type(value) is bool else [Message(MSG_BOOL)]
     if question.kind == Kind.INT:
         if type(value) is int and question.minimum <= value <= question.maximum:
             return []
-        return [MSG_INT.format(minimum=question.minimum, maximum=question.maximum)]
+        return [Message(MSG_INT, minimum=question.minimum, maximum=question.maximum)]
     if question.kind == Kind.CHOICE:
         return (
             [] if isinstance(value, str) and value in question.values else [_bad_choice(question)]
         )
     if type(value) is not list:
-        return [MSG_LIST]
+        return [Message(MSG_LIST)]
     if not value and not question.none_text:
-        return [MSG_EMPTY]
+        return [Message(MSG_EMPTY)]
     errors, seen = [], set()
     for item in value:
         if not isinstance(item, str) or item not in question.values:
             errors.append(_bad_choice(question))
         elif item in seen:
-            errors.append(MSG_DUPLICATE.format(value=item))
+            errors.append(Message(MSG_DUPLICATE, value=item))
         else:
             seen.add(item)
     return errors
@@ -82,7 +102,7 @@ def validate(answers: Any) -> dict[str, Any]:
     back as false / empty, so the policy can read every field.
     """
     if not isinstance(answers, Mapping):
-        raise InvalidAnswers({"__all__": [MSG_NOT_OBJECT]})
+        raise InvalidAnswers({"__all__": [Message(MSG_NOT_OBJECT)]})
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for question in ANSWER_QUESTIONS:
@@ -94,9 +114,11 @@ def validate(answers: Any) -> dict[str, Any]:
             if value is None or value == question.empty:
                 cleaned[question.name] = question.empty
             else:
-                errors[question.name] = [MSG_NOT_ASKED.format(condition=condition.text)]
+                errors[question.name] = [
+                    Message(MSG_NOT_ASKED, ("condition",), condition=condition.text)
+                ]
         elif value is None:
-            errors[question.name] = [MSG_REQUIRED]
+            errors[question.name] = [Message(MSG_REQUIRED)]
         elif messages := _errors(question, value):
             errors[question.name] = messages
         else:

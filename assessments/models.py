@@ -169,7 +169,11 @@ class ScreenQuerySet(models.QuerySet):
         return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
 
     def submit(
-        self, rec: rules.Recommendation, contact: dict, idempotency_key: str | None
+        self,
+        rec: rules.Recommendation,
+        contact: dict,
+        idempotency_key: str | None,
+        language: str = settings.LANGUAGE_CODE,
     ) -> tuple["Screen", bool]:
         """Stores a screen whole, in one transaction, once per idempotency key.
 
@@ -181,6 +185,7 @@ class ScreenQuerySet(models.QuerySet):
             rec,
             idempotency_key=idempotency_key,
             consent_at=timezone.now() if contact else None,
+            language=language,
             **contact,
         )
         for attempt in range(REFERENCE_TRIES):
@@ -374,6 +379,9 @@ class Screen(models.Model):
     notes = models.JSONField(default=list)
     profile = models.JSONField(default=dict)
     trace = models.JSONField(default=list)
+    # The language the person answered in (a code of settings.LANGUAGES): their result opens
+    # in it, and the coordinators see it (so a Spanish speaker gets a call in Spanish).
+    language = models.CharField(max_length=8, default="en")
 
     # Denormalised from the result, for the coordinators' filters.
     severity = models.CharField(max_length=16, choices=SEVERITY_CHOICES)

@@ -18,7 +18,7 @@ def _(text: str) -> str:
 class Source:
     id: str
     title: str  # as published: never translated
-    publisher: str
+    publisher: str  # a name, as published; where we describe it instead, marked for translation
     date: str = ""  # a year, or the day an article was posted
     url: str = ""
     says: str = ""  # what CareGuide takes from it, in our own words
@@ -31,7 +31,7 @@ _PROVIDER_ARTICLES = (
     Source(
         "overview",
         "What Is an Intensive Outpatient Program (IOP)?",
-        "An addiction treatment provider (not named in the article)",
+        _("An addiction treatment provider (not named in the article)"),
         says=_(
             "Describes inpatient, intensive outpatient and outpatient care; severe addiction "
             "may need care around the clock, mild to moderate addiction does well in IOP, IOP "
@@ -87,7 +87,7 @@ _PUBLISHED_REFERENCES = (
         "tip45",
         "Detoxification and Substance Abuse Treatment (Treatment Improvement Protocol 45)",
         "Substance Abuse and Mental Health Services Administration (SAMHSA)",
-        "2006, revised 2015",
+        _("2006, revised 2015"),
         "https://www.ncbi.nlm.nih.gov/books/NBK64115/",
         _(
             "How withdrawal is managed and where: withdrawal from alcohol, sedatives and "

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,6 +51,7 @@ CONTACT_STEP = STEPS[-1]
 # The public treatment locator (SAMHSA), for a level this centre does not offer: a plain
 # link, with nothing of the person's in it.
 FIND_TREATMENT_URL = "https://findtreatment.gov/"
+LANGUAGES = dict(settings.LANGUAGES)
 
 
 # --- Public pages -----------------------------------------------------------------------
@@ -413,6 +414,7 @@ def check(request):
                 rec,
                 forms[CONTACT_STEP.slug].contact_fields(),
                 idempotency_key=idempotency_digest("form", draft["key"]),
+                language=_active_language(),
             )
         except IdempotencyConflict:
             # Sent from another tab at the same moment, with other answers: these are new.
@@ -440,8 +442,20 @@ def _too_many(request, retry_after: int):
 # --- The result --------------------------------------------------------------------------
 
 
-def _screen_for_token(token: str) -> Screen:
-    return get_object_or_404(Screen, result_token=token)
+def _screen_for_token(request, token: str) -> Screen:
+    """The screen, its pages in the language it was answered in, unless the person chose a
+    language on this device (the language choice's cookie)."""
+    screen = get_object_or_404(Screen, result_token=token)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and screen.language in LANGUAGES:
+        translation.activate(screen.language)
+        request.LANGUAGE_CODE = screen.language
+    return screen
+
+
+def _active_language() -> str:
+    """The language a screen is answered in: the request's (LocaleMiddleware's) choice."""
+    language = translation.get_language()
+    return language if language in LANGUAGES else settings.LANGUAGE_CODE
 
 
 def _private(response):
@@ -514,7 +528,7 @@ def _result_page(request, screen: Screen, call_form=None, status=200):
 @never_cache
 @require_GET
 def result(request, token: str):
-    screen = _screen_for_token(token)
+    screen = _screen_for_token(request, token)
     if screen.result_link_expired():
         return _expired(request, screen)
     return _result_page(request, screen)
@@ -523,7 +537,7 @@ def result(request, token: str):
 @never_cache
 @require_POST
 def request_call(request, token: str):
-    screen = _screen_for_token(token)
+    screen = _screen_for_token(request, token)
     if screen.result_link_expired():
         return _expired(request, screen)
     if screen.contact_requested:
@@ -548,7 +562,7 @@ def request_call(request, token: str):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def delete_result(request, token: str):
-    screen = _screen_for_token(token)
+    screen = _screen_for_token(request, token)
     if screen.result_link_expired():
         return _expired(request, screen)  # an old link, found or leaked, deletes nothing
     if request.method == "POST":
@@ -579,7 +593,7 @@ def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
     for name in CONTACT_BOOL_FIELDS:
         value = payload.get(name, False)
         if type(value) is not bool:
-            errors[name] = [str(rules.MSG_BOOL)]
+            errors[name] = [_(rules.MSG_BOOL)]
         elif name == "consent_to_contact":
             if value:
                 data[name] = ["on"]
@@ -587,8 +601,8 @@ def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
             data[name] = [form_value(value)]
     message_ok = questions.BY_NAME["message_ok"]
     if payload.get("message_ok") is True and not message_ok.asked_when(payload):
-        condition = message_ok.asked_when.text
-        errors["message_ok"] = [str(rules.MSG_NOT_ASKED).format(condition=condition)]
+        condition = _(message_ok.asked_when.text)
+        errors["message_ok"] = [_(rules.MSG_NOT_ASKED).format(condition=condition)]
     for name in CONTACT_DETAILS:
         value = payload.get(name, "")
         if value is None:
@@ -619,6 +633,16 @@ def api_schema(request):
     return JsonResponse(schema, json_dumps_params={"ensure_ascii": False})
 
 
+def _in_request_language(result: dict) -> dict:
+    """The API's result with its words in the request's language (Accept-Language): a screen
+    stores them in English, which are the msgids."""
+    return result | {
+        "level_label": _(result["level_label"]),
+        "reasons": [reason | {"text": _(reason["text"])} for reason in result["reasons"]],
+        "notes": [note | {"text": _(note["text"])} for note in result["notes"]],
+    }
+
+
 @json_api
 def api_screens(request, payload: dict, idempotency_key: str):
     known = set(rules.ANSWER_NAMES) | set(rules.CONTACT_NAMES)
@@ -627,7 +651,9 @@ def api_screens(request, payload: dict, idempotency_key: str):
         rec = rules.recommend(payload)
     except rules.InvalidAnswers as invalid:
         rec = None
-        errors.update({name: [str(m) for m in msgs] for name, msgs in invalid.errors.items()})
+        errors.update(
+            {name: [m.translate(_) for m in msgs] for name, msgs in invalid.errors.items()}
+        )
     data, type_errors = _contact_form_data(payload)
     errors.update(type_errors)
     contact = _form(ContactForm, data)
@@ -644,7 +670,7 @@ def api_screens(request, payload: dict, idempotency_key: str):
     )
     try:
         screen, created = Screen.objects.submit(
-            rec, contact.contact_fields(), idempotency_key=digest
+            rec, contact.contact_fields(), idempotency_key=digest, language=_active_language()
         )
     except IdempotencyConflict:
         message = _(
@@ -652,7 +678,7 @@ def api_screens(request, payload: dict, idempotency_key: str):
         )
         return api_error(409, {"__all__": [message]})
     url = request.build_absolute_uri(reverse("assessments:result", args=[screen.result_token]))
-    response = JsonResponse(screen.as_api_dict(url), status=201)
+    response = JsonResponse(_in_request_language(screen.as_api_dict(url)), status=201)
     if not created:
         response["Idempotent-Replayed"] = "true"
     return response

@@ -9,4 +9,9 @@ def centre_info() -> dict:
 
 
 def centre(request):
-    return {"centre": centre_info(), "quick_exit_url": settings.QUICK_EXIT_URL}
+    return {
+        "centre": centre_info(),
+        "quick_exit_url": settings.QUICK_EXIT_URL,
+        # Each language named in itself, for the language choice (never translated).
+        "language_names": settings.LANGUAGES,
+    }

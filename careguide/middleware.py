@@ -4,6 +4,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY, logout
 from django.db import InterfaceError, OperationalError
+from django.middleware import locale
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
 # Unix times kept in a logged-in session.
@@ -97,3 +99,15 @@ class SessionLimitsMiddleware:
                 request.session[SEEN_AT] = now
             add_never_cache_headers(response)
         return response
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's: the language from the choice's cookie, else the browser's Accept-Language;
+    but the workspace and the admin (ENGLISH_ONLY_PATHS) speak English whatever they ask."""
+
+    def process_request(self, request):
+        if request.path_info.startswith(settings.ENGLISH_ONLY_PATHS):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        else:
+            super().process_request(request)

@@ -84,7 +84,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, with the staff's pages in English (ENGLISH_ONLY_PATHS).
+    "careguide.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -247,9 +248,19 @@ LOGIN_URL = "coordinator:login"
 LOGIN_REDIRECT_URL = "coordinator:queue"
 LOGOUT_REDIRECT_URL = "coordinator:login"
 
+# The self-screen speaks English and Spanish: a first visit follows the browser's
+# Accept-Language, the language choice on every page (Django's set_language) keeps the
+# person's choice in a cookie. The workspace and staff emails stay English (see README).
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Paths always in English, whatever the browser asks: the admissions staff's pages.
+ENGLISH_ONLY_PATHS = ("/coordinator/", "/admin/")
+LANGUAGE_COOKIE_NAME = "django_language" if DEBUG else "__Host-language"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True

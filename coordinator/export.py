@@ -274,6 +274,7 @@ def _columns(with_contact: bool, with_answers: bool) -> list[tuple[str, object]]
         (_("Next follow-up"), LocalTime("next_follow_up_at")),
         (_("Ruleset"), F("ruleset_version")),
         (_("Questions (schema)"), Cast("schema_version", TextField())),
+        (_("Answered in"), _words("language", labels.LANGUAGE_CHOICES)),
     ]
     contact = [
         (_("First name"), _defused(F("first_name"))),
@@ -295,6 +296,7 @@ def _columns(with_contact: bool, with_answers: bool) -> list[tuple[str, object]]
         (_("Home stability (code)"), F("home_stability")),
         (_("Status (code)"), F("status")),
         (_("Assigned to (username)"), _defused(F("assigned_to__username"))),
+        (_("Answered in (code)"), F("language")),
     ]
     if with_contact:
         words += contact

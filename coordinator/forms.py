@@ -108,6 +108,11 @@ class QueueFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("Recommended level"), choices=[("", _("Any"))] + LEVELS, required=False
     )
+    language = forms.ChoiceField(
+        label=_("Answered in"),
+        choices=[("", _("Any language"))] + labels.LANGUAGE_CHOICES,
+        required=False,
+    )
     urgent = forms.BooleanField(label=_("Urgent only"), required=False)
     contact = forms.BooleanField(label=_("Contact requested"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)

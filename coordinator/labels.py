@@ -7,7 +7,9 @@ lookups that tolerate values an older ruleset stored.
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from assessments import questions, rules
@@ -44,6 +46,17 @@ def answers_by_section(answers: dict, schema_version: int) -> list[tuple[str, li
 def profile_label(name: str, value) -> str:
     return str(PROFILE_LABELS.get(name, {}).get(value, value))
 
+
+def language_label(code: str) -> str:
+    """The language a screen was answered in, in English ("Spanish"); an unknown code as is."""
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
+
+
+# The languages of the self-screen (settings.LANGUAGES), in the workspace's words.
+LANGUAGE_CHOICES = [(code, language_label(code)) for code, _name in settings.LANGUAGES]
 
 FLAG_LABELS = {flag: _(info.staff) for flag, info in rules.FLAGS.items()}
 

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import OUTBOX_DUE_KEY, OutboxMessage, Screen
@@ -81,6 +81,13 @@ def send_password_reset(email: str) -> None:
 
 
 def _send(message: OutboxMessage) -> None:
+    # Staff emails are in English, whatever the request that happens to send them (a Spanish
+    # speaker's screen, say) was answered in.
+    with translation.override(settings.LANGUAGE_CODE):
+        _send_in_english(message)
+
+
+def _send_in_english(message: OutboxMessage) -> None:
     if message.kind == OutboxMessage.Kind.URGENT_SCREEN:
         if Screen.objects.filter(reference=message.reference).exists():
             notify_urgent(message.reference)

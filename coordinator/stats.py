@@ -268,7 +268,13 @@ def dashboard(now: datetime | None = None) -> dict:
         total=Count("id"),
         urgent=Count("id", filter=Q(urgent=True)),
         overridden=Count("id", filter=~Q(override_level="")),
+        # In the same query: the languages the screens were answered in.
+        **{
+            f"language_{code}": Count("id", filter=Q(language=code))
+            for code, _name in labels.LANGUAGE_CHOICES
+        },
     )
+    languages = [(name, totals[f"language_{code}"]) for code, name in labels.LANGUAGE_CHOICES]
     weeks = weekly_by_level(screens, start)
     status_counts = screens.status_counts()
     statuses = [(label, status_counts[value]) for value, label in Status.choices]
@@ -315,9 +321,11 @@ def dashboard(now: datetime | None = None) -> dict:
         "weekly_chart": _stacked_bars(weeks),
         "statuses": statuses,
         "reasons": reasons,
+        "languages": languages,
         "bar_charts": [
             ("by-status", _("Screens by status"), _horizontal_bars(statuses), statuses),
             ("override-reasons", _("Override reasons"), _horizontal_bars(reasons), reasons),
+            ("by-language", _("Screens by language"), _horizontal_bars(languages), languages),
         ],
         "total": totals["total"],
         "urgent": totals["urgent"],

@@ -367,6 +367,8 @@ def _filtered(screens, filters: dict, user, *, with_status: bool = True):
             screens = screens.filter(status=status)
     if "level" in filters:
         screens = screens.filter(level=filters["level"])
+    if "language" in filters:
+        screens = screens.filter(language=filters["language"])
     if "urgent" in filters:
         screens = screens.filter(urgent=True)
     if "contact" in filters:
@@ -501,6 +503,7 @@ def _rows(screens: list[Screen], back: str, ticked=()) -> list[dict]:
     levels = _Words(labels.level_label)
     flags = _Words(labels.flag_label)
     severities = _Words(partial(labels.profile_label, "severity"))
+    languages = _Words(labels.language_label)
     tick, received_title = _("Tick %s"), _("Received %s")
     return [
         {
@@ -529,6 +532,10 @@ def _rows(screens: list[Screen], back: str, ticked=()) -> list[dict]:
             "refer_out": not offered_here(screen.effective_level),
             "flags": ", ".join(flags[flag] for flag in screen.flags),
             "severity": severities[screen.severity],
+            # Only a language other than the default is named: it is the one that matters.
+            "language": ""
+            if screen.language == settings.LANGUAGE_CODE
+            else languages[screen.language],
             # Escaped as the rest of the workspace escapes (Jinja2 writes quotes otherwise).
             "assignee": escape(_person(screen.assigned_to)) if screen.assigned_to_id else "",
         }
@@ -769,6 +776,7 @@ def _screen_page(request, screen: Screen, form=None, status: int = 200) -> HttpR
                 for entry in screen.trace
             ],
             "drives": _what_drives_it(screen),
+            "language": labels.language_label(screen.language),
             "current_ruleset": screen.ruleset_version == rules.RULESET_VERSION,
             "events": events,
             "assignee": _person(screen.assigned_to) if screen.assigned_to else "",

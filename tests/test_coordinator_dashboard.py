@@ -84,15 +84,23 @@ def test_it_counts_screens_per_week_by_recommended_level(alice_client, known_scr
 @time_machine.travel(NOW, tick=False)
 def test_each_chart_is_svg_with_its_numbers_in_a_table(alice_client, known_screens):
     r = alice_client.get("/coordinator/dashboard/")
-    assert r.text.count('<svg class="chart"') == 6
-    assert r.text.count('role="img"') == 6
+    assert r.text.count('<svg class="chart"') == 7
+    assert r.text.count('role="img"') == 7
     charts = [
         section for section in r.text.split("<section")[1:] if '<svg class="chart"' in section
     ]
-    assert len(charts) == 6
+    assert len(charts) == 7
     for section in charts:  # each chart keeps its table
         assert "<table" in section.split('<svg class="chart"')[1]
-    for table in ("weekly", "response", "median", "deadlines", "by-status", "override-reasons"):
+    for table in (
+        "weekly",
+        "response",
+        "median",
+        "deadlines",
+        "by-status",
+        "override-reasons",
+        "by-language",
+    ):
         assert f'id="{table}-table"' in r.text
     assert 'class="chart-level-inpatient"' in r.text
     assert "style=" not in r.text
