@@ -365,3 +365,71 @@ def test_a_forwarded_address_that_is_not_one_is_the_proxys(client, settings, for
     assert post(client, BASELINE, **{"X-Forwarded-For": forwarded}).status_code == 201
     # Counted for the peer (REMOTE_ADDR), like any other request without a usable address.
     assert post(client, BASELINE).status_code == 429
+
+
+# --- Schema 2: the retired version, the schema, conditional answers ------------------------
+
+
+@pytest.mark.parametrize("method", ["post", "get", "put"])
+def test_version_1_is_gone_and_names_version_2(client, method):
+    if method == "get":
+        r = client.get("/api/v1/screens")
+    else:
+        body = json.dumps(BASELINE)
+        r = getattr(client, method)("/api/v1/screens", body, content_type="application/json")
+    assert r.status_code == 410
+    body = r.json()
+    assert "/api/v2/screens" in body["errors"]["__all__"][0]
+    assert body["successor"] == "/api/v2/screens"
+    assert r["Link"] == '</api/v2/screens>; rel="successor-version"'
+    assert not Screen.objects.exists()
+
+
+def test_the_schema_is_json_schema_2020_12_made_from_the_questions(client):
+    import jsonschema
+
+    from assessments import questions
+
+    r = client.get("/api/v2/schema")
+    assert r.status_code == 200 and r["Content-Type"] == "application/json"
+    schema = r.json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["$id"] == "http://testserver/api/v2/schema"
+    assert list(schema["properties"]) == [q.name for q in questions.QUESTIONS]
+    assert jsonschema.Draft202012Validator(schema).is_valid(make_answers())
+    assert client.post("/api/v2/schema").status_code == 405
+
+
+def test_the_201_says_which_schema_and_ruleset(client):
+    body = post(client, make_answers()).json()
+    assert (body["schema_version"], body["ruleset_version"]) == (2, "2")
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"prescribed_as_directed": True}, "prescribed_as_directed"),
+        ({"used_since_care": True}, "used_since_care"),
+        ({"message_ok": True}, "message_ok"),
+    ],
+)
+def test_a_conditional_answer_sent_when_it_is_not_asked_is_a_400_naming_it(client, changes, field):
+    r = post(client, {**make_answers(), **changes})
+    assert r.status_code == 400
+    assert list(r.json()["errors"]) == [field]
+    assert "Not asked with these answers" in r.json()["errors"][field][0]
+    assert not Screen.objects.exists()
+
+
+def test_a_conditional_answer_is_required_when_it_is_asked(client):
+    answers = make_answers(substances=["opioids"])
+    del answers["prescribed_as_directed"]
+    r = post(client, answers)
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["prescribed_as_directed"]
+    r = post(client, {**make_answers(), **CONTACT, "message_ok": "yes"})
+    assert r.status_code == 400 and list(r.json()["errors"]) == ["message_ok"]
+
+
+def test_message_ok_is_stored_with_the_contact_details(client):
+    assert post(client, {**make_answers(), **CONTACT, "message_ok": True}).status_code == 201
+    assert Screen.objects.get().message_ok is True
