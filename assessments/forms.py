@@ -165,7 +165,10 @@ CONSENT_TEXT = gettext_lazy(
     "any time by telling the team or by deleting my answers, and it ends when my answers "
     "are deleted, after {days} days at the latest."
 )
-CONTACT_DETAILS = ("first_name", "phone", "email", "preferred_contact", "best_time")
+# The contact questions answered in words (the rest are yes/no or the consent box).
+CONTACT_DETAILS = tuple(
+    q.name for q in questions.CONTACT_QUESTIONS if q.kind not in (Kind.BOOL, Kind.CONSENT)
+)
 
 
 class ContactForm(_step_form(questions.CONTACT_STEP)):

@@ -584,7 +584,9 @@ def deleted(request):
 
 # --- The JSON API ------------------------------------------------------------------------
 
-CONTACT_BOOL_FIELDS = ("contact_requested", "message_ok", "consent_to_contact")
+CONTACT_BOOL_FIELDS = tuple(
+    name for name in questions.CONTACT_NAMES if name not in CONTACT_DETAILS
+)  # contact_requested, message_ok, consent_to_contact
 
 
 def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
