@@ -251,22 +251,25 @@ def screen_count(env) -> int:
     return int(out.strip().splitlines()[-1])
 
 
-def seed_to(env, total: int):
-    missing = total - screen_count(env)
+def seed_to(env, total: int, seeded: int = 100_000):
+    """`total` screens: up to `seeded` made by seed_demo (each through recommend()); beyond
+    that, on PostgreSQL, copies of those rows with new references (a million through
+    seed_demo takes most of an hour; copied in SQL, about a minute)."""
+    missing = min(total, seeded) - screen_count(env)
     if missing > 0:
         manage(
             env, "seed_demo", "--count", str(missing), "--seed", str(total),
             "--i-know-this-is-not-production",
         )  # fmt: skip
+    if total > seeded:
+        if not env["DATABASE_URL"].startswith("postgres"):
+            raise SystemExit(f"more than {seeded:,} screens needs PostgreSQL (--database-url)")
+        setup_django(env)
+        copy_screens(total)
     analyze(env["DATABASE_URL"])
 
 
-def analyze(database_url: str) -> None:
-    """VACUUM ANALYZE after loading, as autovacuum does to a live table in time: a table just
-    filled has no statistics, and PostgreSQL then scans it for a count a partial index answers
-    (the follow-ups due: 70 ms against 1 ms at 100,000 screens)."""
-    if not database_url.startswith("postgres"):
-        return
+def connect(database_url: str):
     import psycopg2
 
     parts = urlsplit(database_url)
@@ -275,6 +278,62 @@ def analyze(database_url: str) -> None:
         dbname=parts.path.lstrip("/"),
     )  # fmt: skip
     conn.autocommit = True
+    return conn
+
+
+# Copies stored screens as they are (answers, result, trace, status, contact, follow-up), each
+# with a new reference and result token; the status counts follow by their trigger. A
+# reference's 8 characters come from md5 bytes over the reference alphabet (29 ** 8: a few
+# draws in a million collide, and are skipped and drawn again by the next round).
+COPY_SCREENS = """
+INSERT INTO assessments_screen ({columns}, reference, result_token)
+SELECT {columns},
+    'CG-' || substr(r, 1, 4) || '-' || substr(r, 5, 4),
+    md5(random()::text || id) || md5(random()::text || id)
+FROM (
+    SELECT *, (SELECT string_agg(
+        substr(%(alphabet)s, 1 + get_byte(decode(md5(random()::text || s.id), 'hex'), n) %% 29, 1),
+        '' ORDER BY n) FROM generate_series(0, 7) AS n) AS r
+    FROM assessments_screen AS s
+    ORDER BY id
+    LIMIT %(count)s
+) AS copied
+ON CONFLICT DO NOTHING
+"""
+
+
+def copy_screens(total: int) -> None:
+    from django.db import connection
+
+    from assessments.models import REFERENCE_ALPHABET
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = "
+            "'assessments_screen' AND column_name NOT IN ('id', 'reference', 'result_token', "
+            "'idempotency_key')"
+        )
+        columns = ", ".join(f'"{name}"' for (name,) in cur.fetchall())
+        while (missing := total - count_screens(cur)) > 0:
+            print(f"copying {missing:,} screens in SQL", flush=True)
+            cur.execute(
+                COPY_SCREENS.format(columns=columns),
+                {"alphabet": REFERENCE_ALPHABET, "count": missing},
+            )
+
+
+def count_screens(cur) -> int:
+    cur.execute("SELECT count(*) FROM assessments_screen")
+    return cur.fetchone()[0]
+
+
+def analyze(database_url: str) -> None:
+    """VACUUM ANALYZE after loading, as autovacuum does to a live table in time: a table just
+    filled has no statistics, and PostgreSQL then scans it for a count a partial index answers
+    (the follow-ups due: 70 ms against 1 ms at 100,000 screens)."""
+    if not database_url.startswith("postgres"):
+        return
+    conn = connect(database_url)
     with conn.cursor() as cur:
         cur.execute("VACUUM ANALYZE")
     conn.close()
@@ -345,6 +404,10 @@ def measure_export(browser, server, env, results, database_url):
 def setup_django(env: dict) -> None:
     """This process's own Django, on the benchmark's database (for COPY and recommend())."""
     import django
+    from django.apps import apps
+
+    if apps.ready:
+        return  # set up already (one database a run)
 
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "careguide.settings"
