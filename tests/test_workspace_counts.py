@@ -115,8 +115,9 @@ def test_polling_does_not_keep_an_idle_session_alive(client, alice, make_screen)
         assert client.get("/coordinator/").status_code == 302
 
 
-# Session, user, the two-factor device, permissions (user and group); the counts are cached.
-COUNTS_QUERIES = 5
+# Session, user, the two-factor device, permissions (user's and groups', one query); the counts
+# are cached.
+COUNTS_QUERIES = 4
 
 
 def test_a_poll_costs_no_query_for_the_counts(
