@@ -1,6 +1,8 @@
 """Static files are stored compressed for phones on slow connections: brotli where the browser
 accepts it (every current one does), gzip otherwise."""
 
+from pathlib import Path
+
 from django.contrib.staticfiles import finders
 from whitenoise.compress import Compressor
 
@@ -8,7 +10,7 @@ from whitenoise.compress import Compressor
 def test_bootstraps_stylesheet_is_stored_as_brotli_smaller_than_gzip(tmp_path):
     source = finders.find("bootstrap/css/bootstrap.min.css")
     copy = tmp_path / "bootstrap.min.css"
-    copy.write_bytes(open(source, "rb").read())
+    copy.write_bytes(Path(source).read_bytes())
 
     written = list(Compressor(quiet=True).compress(str(copy)))
 
