@@ -61,17 +61,21 @@ def _bad_choice(question: Question) -> str:
     return Message(MSG_CHOICE, choices=", ".join(question.values))
 
 
-def _errors(question: Question, value: Any) -> list[str]:
-    if question.kind == Kind.BOOL:
-        return [] if type(value) is bool else [Message(MSG_BOOL)]
-    if question.kind == Kind.INT:
-        if type(value) is int and question.minimum <= value <= question.maximum:
-            return []
-        return [Message(MSG_INT, minimum=question.minimum, maximum=question.maximum)]
-    if question.kind == Kind.CHOICE:
-        return (
-            [] if isinstance(value, str) and value in question.values else [_bad_choice(question)]
-        )
+def _bool_errors(question: Question, value: Any) -> list[str]:
+    return [] if type(value) is bool else [Message(MSG_BOOL)]
+
+
+def _int_errors(question: Question, value: Any) -> list[str]:
+    if type(value) is int and question.minimum <= value <= question.maximum:
+        return []
+    return [Message(MSG_INT, minimum=question.minimum, maximum=question.maximum)]
+
+
+def _choice_errors(question: Question, value: Any) -> list[str]:
+    return [] if isinstance(value, str) and value in question.values else [_bad_choice(question)]
+
+
+def _choices_errors(question: Question, value: Any) -> list[str]:
     if type(value) is not list:
         return [Message(MSG_LIST)]
     if not value and not question.none_text:
@@ -87,12 +91,21 @@ def _errors(question: Question, value: Any) -> list[str]:
     return errors
 
 
-def _clean(question: Question, value: Any) -> Any:
-    if question.kind == Kind.CHOICE:
-        return str(value)  # an enum member becomes its string
-    if question.kind == Kind.CHOICES:
-        return [str(item) for item in value]  # a fresh list: the caller's is never shared
-    return value
+# What is wrong with a value, by the kind of question (none: it is a valid answer).
+ERRORS = {
+    Kind.BOOL: _bool_errors,
+    Kind.INT: _int_errors,
+    Kind.CHOICE: _choice_errors,
+    Kind.CHOICES: _choices_errors,
+}
+
+
+# A valid value as stored, where it is not the value itself: an enum member becomes its
+# string; a list is copied, so the caller's is never shared.
+CLEAN = {
+    Kind.CHOICE: str,
+    Kind.CHOICES: lambda items: [str(item) for item in items],
+}
 
 
 def validate(answers: Any) -> dict[str, Any]:
@@ -119,10 +132,11 @@ def validate(answers: Any) -> dict[str, Any]:
                 ]
         elif value is None:
             errors[question.name] = [Message(MSG_REQUIRED)]
-        elif messages := _errors(question, value):
+        elif messages := ERRORS[question.kind](question, value):
             errors[question.name] = messages
         else:
-            cleaned[question.name] = _clean(question, value)
+            clean = CLEAN.get(question.kind)
+            cleaned[question.name] = clean(value) if clean else value
     if errors:
         raise InvalidAnswers(errors)
     return cleaned
