@@ -1,5 +1,6 @@
 """The benchmark's smoke run: seconds, small data, SQLite; so `make bench` cannot rot."""
 
+import importlib.util
 import json
 import os
 import shutil
@@ -8,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connection
+
+from assessments.models import REFERENCE_PATTERN, Screen, workspace_counts
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,3 +42,32 @@ def test_the_benchmark_runs_every_measurement():
     assert 0 < report["result_page"]["kb"] < 1000
     assert report["machine"]["cores"] >= 1
     assert "x healthz" in result.stdout
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.django_db
+def test_the_scale_run_copies_screens_with_new_references(make_screen):
+    """Beyond what seed_demo makes (a million would take most of an hour), the benchmark
+    copies stored screens in SQL: each copy a screen of its own, counted as one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the copies are made in PostgreSQL's SQL (the scale run needs it)")
+    originals = [make_screen(), make_screen({"self_harm_thoughts": True})]
+
+    _bench_module().copy_screens(7)
+
+    screens = list(Screen.objects.all())
+    assert len(screens) == 7
+    references = [screen.reference for screen in screens]
+    assert len(set(references)) == 7
+    assert all(REFERENCE_PATTERN.fullmatch(reference) for reference in references)
+    tokens = [screen.result_token for screen in screens]
+    assert None not in tokens and len(set(tokens)) == 7
+    assert {screen.level for screen in screens} == {screen.level for screen in originals}
+    assert {screen.urgent for screen in screens} == {False, True}
+    assert workspace_counts()["all"] == 7  # the status counts' triggers saw every copy
