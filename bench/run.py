@@ -256,6 +256,8 @@ def seed_to(env, total: int, seeded: int = 100_000):
     """`total` screens: up to `seeded` made by seed_demo (each through recommend()); beyond
     that, on PostgreSQL, copies of those rows with new references (a million through
     seed_demo takes most of an hour; copied in SQL, about a minute)."""
+    if total > seeded and not env["DATABASE_URL"].startswith("postgres"):
+        raise SystemExit(f"more than {seeded:,} screens needs PostgreSQL (--database-url)")
     missing = min(total, seeded) - screen_count(env)
     if missing > 0:
         manage(
@@ -263,8 +265,6 @@ def seed_to(env, total: int, seeded: int = 100_000):
             "--i-know-this-is-not-production",
         )  # fmt: skip
     if total > seeded:
-        if not env["DATABASE_URL"].startswith("postgres"):
-            raise SystemExit(f"more than {seeded:,} screens needs PostgreSQL (--database-url)")
         setup_django(env)
         copy_screens(total)
     analyze(env["DATABASE_URL"])
@@ -310,9 +310,9 @@ def copy_screens(total: int) -> None:
 
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = "
-            "'assessments_screen' AND column_name NOT IN ('id', 'reference', 'result_token', "
-            "'idempotency_key')"
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = "
+            "current_schema() AND table_name = 'assessments_screen' AND column_name NOT IN "
+            "('id', 'reference', 'result_token', 'idempotency_key')"
         )
         columns = ", ".join(f'"{name}"' for (name,) in cur.fetchall())
         while (missing := total - count_screens(cur)) > 0:
@@ -321,6 +321,8 @@ def copy_screens(total: int) -> None:
                 COPY_SCREENS.format(columns=columns),
                 {"alphabet": REFERENCE_ALPHABET, "count": missing},
             )
+            if cur.rowcount <= 0:
+                raise SystemExit("no screens to copy: seed some first")
 
 
 def count_screens(cur) -> int:
@@ -391,7 +393,8 @@ def measure(jobs: dict, reference, args, reference_name: str) -> dict:
         pairs = [(reference(seconds), job(seconds)) for _ in range(args.rounds)]
         runs, beside = combined([run for _, run in pairs]), combined([ref for ref, _ in pairs])
         references += [ref for ref, _ in pairs]
-        results[name] = {**runs, "ratio": round(runs["rps"] / beside["rps"], 4)}
+        ratio = runs["rps"] / beside["rps"] if beside["rps"] else 0.0
+        results[name] = {**runs, "ratio": round(ratio, 4)}
     return {reference_name: combined(references), **results}
 
 
@@ -587,6 +590,8 @@ def run(args) -> dict:
 
         results |= measure(
             {
+                # First: submit adds screens (about 3,000 in its 10 s), the small size would grow.
+                **queue_jobs(coordinator, port, args, "small"),
                 "submit": lambda s: wrk(
                     port, "/api/v2/screens", args, "POST", json.dumps(SAMPLE_ANSWERS),
                     {**https, "Content-Type": "application/json"}, seconds=s,
@@ -599,7 +604,6 @@ def run(args) -> dict:
                     f"age_group=18_to_64&pregnant=no&action=continue&csrfmiddlewaretoken={token}",
                     form_headers, seconds=s,
                 ),
-                **queue_jobs(coordinator, port, args, "small"),
             },
             healthz, args, "healthz",
         )  # fmt: skip
@@ -626,6 +630,7 @@ def run(args) -> dict:
     results["settings"] = {
         "duration_s": args.duration,
         "rounds": args.rounds,
+        "seconds_per_round": max(1, round(args.duration / args.rounds)),
         "connections": args.connections,
         "threads": args.threads,
         "workers": args.workers,
@@ -658,7 +663,7 @@ def report(results: dict, smoke: bool) -> list[tuple[str, bool]]:
     print(f"\n{'path':44} " + " ".join(f"{head:>9}" for head in heads))
     for name, r in rows:
         # A path's ratio is to the /healthz runs beside it (measure); a smoke run has none.
-        ratio = r.get("ratio", r["rps"] / ref)
+        ratio = r["ratio"] if "ratio" in r else (r["rps"] / ref if ref else 0.0)
         print(
             f"{name:44} {r['rps']:>9.1f} {ratio:>9.3f} {r['p50_ms']:>9.2f} "
             f"{r['p95_ms']:>9.2f} {r['p99_ms']:>9.2f} {r['errors']:>9}"

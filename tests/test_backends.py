@@ -91,3 +91,10 @@ def test_one_query_then_none(someone, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert user.has_perm(REVIEW)
         assert not user.has_perm(EXPORT)
+
+
+def test_a_check_on_an_object_is_djangos_none(someone):
+    someone.groups.add(Group.objects.get(name="Coordinators"))
+    user = fresh(someone)
+    for obj in (0, "", object()):
+        assert ModelBackend().get_all_permissions(user, obj) == set()

@@ -71,3 +71,11 @@ def test_the_scale_run_copies_screens_with_new_references(make_screen):
     assert {screen.level for screen in screens} == {screen.level for screen in originals}
     assert {screen.urgent for screen in screens} == {False, True}
     assert workspace_counts()["all"] == 7  # the status counts' triggers saw every copy
+
+
+@pytest.mark.django_db
+def test_the_scale_run_stops_when_there_is_nothing_to_copy():
+    if connection.vendor != "postgresql":
+        pytest.skip("the copies are made in PostgreSQL's SQL (the scale run needs it)")
+    with pytest.raises(SystemExit, match="no screens to copy"):
+        _bench_module().copy_screens(3)
