@@ -109,7 +109,7 @@ CLEAN = {
 
 
 # Each answer question with what validate() needs of it, looked up once here rather than once
-# per question per call (validate() was half of recommend()'s time; this took a fifth off it).
+# per question per call (recommend(): 364,000 to 343,000 instructions a call, callgrind).
 _CHECKS = tuple(
     (question, question.name, question.asked_when, ERRORS[question.kind], CLEAN.get(question.kind))
     for question in ANSWER_QUESTIONS

@@ -380,14 +380,14 @@ def measure(jobs: dict, reference, args, reference_name: str) -> dict:
 
     This machine's speed swings by a quarter from one minute to the next (shared cores): a
     reference measured once, minutes before the path, moved the ratios by up to 30 % between
-    two runs of the same code; side by side they agree within a few per cent. A smoke run
-    runs everything at once, once: it checks that each works, not how fast."""
+    two runs of the same code; side by side they agree within about 15 %. A smoke run runs
+    everything at once, once: it checks that each works, not how fast."""
     if args.smoke:
         jobs = {reference_name: reference, **jobs}
         with ThreadPoolExecutor(len(jobs)) as pool:
             futures = {name: pool.submit(job, 1) for name, job in jobs.items()}
             return {name: future.result() for name, future in futures.items()}
-    seconds = max(1, round(args.duration / args.rounds))
+    seconds = round_seconds(args)
     results, references = {}, []
     for name, job in jobs.items():
         pairs = [(reference(seconds), job(seconds)) for _ in range(args.rounds)]
@@ -396,6 +396,11 @@ def measure(jobs: dict, reference, args, reference_name: str) -> dict:
         ratio = runs["rps"] / beside["rps"] if beside["rps"] else 0.0
         results[name] = {**runs, "ratio": round(ratio, 4)}
     return {reference_name: combined(references), **results}
+
+
+def round_seconds(args) -> int:
+    """How long each of a path's rounds (and each /healthz beside it) runs."""
+    return max(1, round(args.duration / args.rounds))
 
 
 def combined(runs: list[dict]) -> dict:
@@ -630,7 +635,7 @@ def run(args) -> dict:
     results["settings"] = {
         "duration_s": args.duration,
         "rounds": args.rounds,
-        "seconds_per_round": max(1, round(args.duration / args.rounds)),
+        "seconds_per_round": round_seconds(args),
         "connections": args.connections,
         "threads": args.threads,
         "workers": args.workers,
