@@ -116,6 +116,20 @@ def near_daily(a: Answers) -> bool:
     return a["use_days"] >= NEAR_DAILY_DAYS
 
 
+def uses_sedatives(a: Answers) -> bool:
+    """Alcohol, benzodiazepines or other sedatives, prescribed or not."""
+    return not SEDATIVES.isdisjoint(a["substances"])
+
+
+def sedative_dependence(a: Answers) -> bool:
+    """Needs more or feels withdrawal (not only as prescribed) and misuses benzodiazepines or
+    uses other sedatives."""
+    dependence_counted = (a["tolerance"] or a["withdrawal"]) and not a["prescribed_as_directed"]
+    return dependence_counted and (
+        misuses(a, Substance.BENZODIAZEPINES) or uses(a, Substance.OTHER_SEDATIVES)
+    )
+
+
 @described(
     _(
         "You use alcohol, opioids, benzodiazepines, other sedatives or something else, and "
@@ -127,7 +141,7 @@ def near_daily(a: Answers) -> bool:
 def withdrawal_signs(a: Answers) -> bool:
     counted = a["withdrawal"] and not a["prescribed_as_directed"]
     regular_with_withdrawal = a["use_days"] >= REGULAR_USE_DAYS and counted
-    return bool(RISKY_WITHDRAWAL & set(a["substances"])) and (
+    return not RISKY_WITHDRAWAL.isdisjoint(a["substances"]) and (
         a["withdrawal_now"] != WithdrawalNow.NONE or regular_with_withdrawal
     )
 
@@ -162,19 +176,13 @@ def unsafe_at_home(a: Answers) -> bool:
     )
 )
 def needs_medical_detox(a: Answers) -> bool:
-    signs = withdrawal_signs(a)
-    sedatives = bool(SEDATIVES & set(a["substances"]))
-    dependence_counted = (a["tolerance"] or a["withdrawal"]) and not a["prescribed_as_directed"]
-    sedative_dependence = dependence_counted and (
-        misuses(a, Substance.BENZODIAZEPINES) or uses(a, Substance.OTHER_SEDATIVES)
-    )
     return (
         a["withdrawal_complications"]
         or a["withdrawal_now"] == WithdrawalNow.SEVERE
-        or (signs and sedatives and unsafe_at_home(a))
-        or (signs and misuses(a, Substance.OPIOIDS) and sedatives)
+        or (withdrawal_signs(a) and uses_sedatives(a) and unsafe_at_home(a))
+        or (withdrawal_signs(a) and misuses(a, Substance.OPIOIDS) and uses_sedatives(a))
         or (near_daily(a) and uses(a, Substance.ALCOHOL) and misuses(a, Substance.BENZODIAZEPINES))
-        or (near_daily(a) and sedative_dependence)
+        or (near_daily(a) and sedative_dependence(a))
     )
 
 
