@@ -60,7 +60,7 @@ def _field(question: Question) -> forms.Field:
         "help_text": _t(question.hint) if question.hint else "",
         # A conditional question is required only when asked (StepForm.clean decides); the
         # contact details are checked together by ContactForm.clean.
-        "required": question.reveal is None and question.kind not in _OPTIONAL_KINDS,
+        "required": question.reveal is None and question.kind in questions.CHOSEN_KINDS,
     }
     choices = [(choice.value, _t(choice.text)) for choice in question.choices]
     if question.kind == Kind.BOOL:
@@ -106,10 +106,6 @@ def _field(question: Question) -> forms.Field:
     )
 
 
-_OPTIONAL_KINDS = (Kind.TEXT, Kind.PHONE, Kind.EMAIL, Kind.CONSENT)
-_MUST_ANSWER = (Kind.BOOL, Kind.INT, Kind.CHOICE, Kind.CHOICES)
-
-
 class StepForm(forms.Form):
     """One step's questions; conditional ones count only when their condition holds."""
 
@@ -126,7 +122,11 @@ class StepForm(forms.Form):
                 continue
             if not condition(data):
                 data[question.name] = question.empty  # not asked: whatever was sent is dropped
-            elif question.kind in _MUST_ANSWER and data.get(question.name) in (None, "", []):
+            elif question.kind in questions.CHOSEN_KINDS and data.get(question.name) in (
+                None,
+                "",
+                [],
+            ):
                 self.add_error(question.name, _t(question.error))
         return data
 

@@ -98,6 +98,11 @@ class Kind(StrEnum):
     CONSENT = "consent"  # a box to tick
 
 
+# Answered by choosing (or with a number of days): each must be answered when asked, and the
+# same answer looks the same for everyone. The other kinds are typed details and consent.
+CHOSEN_KINDS = (Kind.BOOL, Kind.INT, Kind.CHOICE, Kind.CHOICES)
+
+
 @dataclass(frozen=True, slots=True)
 class Choice:
     value: str

@@ -362,6 +362,11 @@ def _questions(form) -> list[dict]:
                 "reveal_field": reveal.field if reveal else "",
                 "reveal_values": " ".join(form_value(v) for v in reveal.values) if reveal else "",
                 "condition": reveal.text if question.asked_when else "",
+                # Its controls are the same for everyone with the same answer, so they are
+                # rendered once (step.html caches them): crispy's field templates were over a
+                # third of a step page's time. Never contact details, nor a field with errors.
+                "cacheable": question.kind in questions.CHOSEN_KINDS
+                and not form[question.name].errors,
             }
         )
     return rows

@@ -169,6 +169,15 @@ else:
         "one cache shared by every worker (LOCAL_MEMORY_CACHE=True only for a single process)."
     )
 
+# Rendered answer controls of the self-screen's steps (the same for everyone who gave the same
+# answer), in each process's own memory: no network call to fetch one, and a deploy's new
+# processes start empty, so no fragment outlives the templates that made it.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
+
 # Argon2 for new and changed passwords; the others only verify older hashes.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -34,12 +34,15 @@ def _plain_static_storage(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # The rate limits count in the cache: each test starts with none used.
-    from django.core.cache import cache
+    # The rate limits count in the cache: each test starts with none used, and with no
+    # rendered fragment of an earlier test.
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

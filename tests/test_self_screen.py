@@ -2,6 +2,8 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import caches
+from django.test import Client
 
 from assessments import rules
 from assessments.forms import STEPS, STEPS_BY_SLUG
@@ -605,3 +607,57 @@ def test_a_draft_sent_twice_with_other_answers_is_sent_as_new(client):
     assert r.status_code == 302 and r.url.startswith("/r/")
     assert Screen.objects.count() == 2
     assert Screen.objects.get(result_token=r.url.split("/")[2]).answers["use_days"] == 2
+
+
+# --- A step's answer controls are rendered once for everyone with the same answer ---------
+
+
+def _checked(page: str, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" value="([^"]+)"[^>]*checked', page)
+
+
+def _without_csrf(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
+def test_each_person_sees_their_own_answer_from_the_rendered_controls(client):
+    other = Client()
+    client.post("/screen/about-you/", {"age_group": "18_to_64", "pregnant": "yes"})
+    other.post("/screen/about-you/", {"age_group": "under_18", "pregnant": "no"})
+    for person, age, pregnant in ((client, "18_to_64", "yes"), (other, "under_18", "no")) * 2:
+        page = person.get("/screen/about-you/").text
+        assert _checked(page, "age_group") == [age]
+        assert _checked(page, "pregnant") == [pregnant]
+    assert caches["fragments"]._cache  # the second round came from the fragments
+
+
+def test_the_rendered_controls_are_what_rendering_gives(client):
+    client.post("/screen/substance-use/", step_data(SUBSTANCE_USE, make_answers()))
+    rendered = client.get("/screen/substance-use/").text
+    assert caches["fragments"]._cache
+    assert _without_csrf(client.get("/screen/substance-use/").text) == _without_csrf(rendered)
+
+
+def test_the_rendered_controls_are_kept_per_language(client):
+    assert "Are you pregnant?" in client.get("/screen/about-you/").text
+    page = client.get("/screen/about-you/", HTTP_ACCEPT_LANGUAGE="es").text
+    assert "Are you pregnant?" not in page and "¿Está embarazada?" in page
+    assert "Are you pregnant?" in client.get("/screen/about-you/").text
+
+
+def test_a_field_with_an_error_is_rendered_afresh(client):
+    data = step_data(SIGNS, BASELINE)
+    del data["craving"]
+    page = client.post("/screen/signs/", data).text
+    assert 'id="id_craving_error"' in page
+    assert 'id="id_craving_error"' not in Client().get("/screen/signs/").text  # unanswered
+
+
+def test_contact_details_are_never_kept_with_the_rendered_controls(client):
+    client.post(step_url(STEPS[-1]), step_data(STEPS[-1], {**BASELINE, **CONTACT}))
+    page = client.get(step_url(STEPS[-1])).text
+    assert CONTACT["first_name"] in page and CONTACT["phone"] in page
+    kept = " ".join(str(value) for value in caches["fragments"]._cache.values())
+    assert kept  # the contact step's choices (contact wanted, how) are kept ...
+    for detail in ("first_name", "phone", "best_time"):  # ... what was typed never
+        assert CONTACT[detail] not in kept
