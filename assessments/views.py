@@ -621,6 +621,20 @@ def _contact_form_data(payload: dict) -> tuple[dict, dict[str, list[str]]]:
     return data, errors
 
 
+def _api_contact(payload: dict) -> tuple[dict, dict[str, list[str]]]:
+    """The contact details to store, checked as the contact step checks them, or the errors."""
+    if not any(name in payload for name in rules.CONTACT_NAMES):
+        # None sent: nothing to check (building the form to say so was a fifth of a submission).
+        return {}, {}
+    data, errors = _contact_form_data(payload)
+    if errors:
+        return {}, errors
+    form = _form(ContactForm, data)
+    if not form.is_valid():
+        return {}, {name: [str(m) for m in msgs] for name, msgs in form.errors.items()}
+    return form.contact_fields(), {}
+
+
 @csrf_exempt  # an API for other systems: no cookies, no session, so no CSRF to forge
 def api_v1_screens(request):
     """Schema 1 is retired: say where schema 2 is, whatever was sent."""
@@ -661,11 +675,8 @@ def api_screens(request, payload: dict, idempotency_key: str):
         errors.update(
             {name: [m.translate(_) for m in msgs] for name, msgs in invalid.errors.items()}
         )
-    data, type_errors = _contact_form_data(payload)
-    errors.update(type_errors)
-    contact = _form(ContactForm, data)
-    if not type_errors and not contact.is_valid():
-        errors.update({name: [str(m) for m in msgs] for name, msgs in contact.errors.items()})
+    contact, contact_errors = _api_contact(payload)
+    errors.update(contact_errors)
     if errors:
         return api_error(400, errors)
 
@@ -677,7 +688,7 @@ def api_screens(request, payload: dict, idempotency_key: str):
     )
     try:
         screen, created = Screen.objects.submit(
-            rec, contact.contact_fields(), idempotency_key=digest, language=_active_language()
+            rec, contact, idempotency_key=digest, language=_active_language()
         )
     except IdempotencyConflict:
         message = _(

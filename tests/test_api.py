@@ -173,6 +173,28 @@ def test_it_rejects_bad_contact_details(client, changes, field):
     assert not Screen.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "sent, field",
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"first_name": 42}, "first_name"),
+        ({"message_ok": True}, "message_ok"),
+        ({"consent_to_contact": "yes"}, "consent_to_contact"),
+    ],
+)
+def test_a_contact_field_sent_alone_is_checked_too(client, sent, field):
+    r = post(client, {**BASELINE, **sent})
+    assert r.status_code == 400 and set(r.json()["errors"]) == {field}
+    assert not Screen.objects.exists()
+
+
+def test_a_screen_without_contact_fields_stores_no_contact_details(client):
+    assert post(client, BASELINE).status_code == 201
+    screen = Screen.objects.get()
+    assert not screen.contact_requested and screen.consent_at is None
+    assert (screen.first_name, screen.phone, screen.email) == ("", "", "")
+
+
 def test_answer_and_contact_errors_come_together(client):
     r = post(client, {**make_answers(use_days=99), **CONTACT, "consent_to_contact": False})
     assert set(r.json()["errors"]) == {"use_days", "consent_to_contact"}
