@@ -13,10 +13,11 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy
 
 from assessments import questions
-from assessments.questions import Kind, Question
+from assessments.questions import CHOSEN_KINDS, Kind, Question
 
 YES, NO = "yes", "no"
 NONE_OF_THESE = "none"  # the exclusive box of a list that may be empty
+NO_ANSWER = (None, "", [])  # a field's cleaned value when nothing was chosen
 
 
 def _t(text: str):
@@ -60,7 +61,7 @@ def _field(question: Question) -> forms.Field:
         "help_text": _t(question.hint) if question.hint else "",
         # A conditional question is required only when asked (StepForm.clean decides); the
         # contact details are checked together by ContactForm.clean.
-        "required": question.reveal is None and question.kind in questions.CHOSEN_KINDS,
+        "required": question.reveal is None and question.kind in CHOSEN_KINDS,
     }
     choices = [(choice.value, _t(choice.text)) for choice in question.choices]
     if question.kind == Kind.BOOL:
@@ -122,11 +123,7 @@ class StepForm(forms.Form):
                 continue
             if not condition(data):
                 data[question.name] = question.empty  # not asked: whatever was sent is dropped
-            elif question.kind in questions.CHOSEN_KINDS and data.get(question.name) in (
-                None,
-                "",
-                [],
-            ):
+            elif question.kind in CHOSEN_KINDS and data.get(question.name) in NO_ANSWER:
                 self.add_error(question.name, _t(question.error))
         return data
 
