@@ -260,8 +260,8 @@ class Recommendation:
         }
 
 
-# What each rule and note puts in a result, made once here: they are immutable, and making
-# them per call cost 340,000 to 284,000 instructions a recommend() (callgrind).
+# What each rule and note puts in a result, made once here as they are immutable (made on
+# every call, they took recommend() from 284,000 to 340,000 instructions a call: callgrind).
 _REASON = {rule.id: Reason(rule.id, rule.reason, rule.sources) for rule in policy.RULES}
 _TRACE = {rule.id: TraceEntry(rule.id, rule.raises_to, rule.flag) for rule in policy.RULES}
 _NOTES = tuple((note.when, Note(note.id, note.text, note.sources)) for note in policy.NOTES)
