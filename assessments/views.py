@@ -354,10 +354,10 @@ def _questions(form) -> list[dict]:
     for question in form.step.questions:
         if question.name not in form.fields:
             continue
-        reveal = question.reveal
+        reveal, field = question.reveal, form[question.name]
         rows.append(
             {
-                "field": form[question.name],
+                "field": field,
                 "yes_no": question.kind == questions.Kind.BOOL,
                 "reveal_field": reveal.field if reveal else "",
                 "reveal_values": " ".join(form_value(v) for v in reveal.values) if reveal else "",
@@ -365,8 +365,7 @@ def _questions(form) -> list[dict]:
                 # Its controls are the same for everyone with the same answer, so they are
                 # rendered once (step.html caches them): crispy's field templates were over a
                 # third of a step page's time. Never contact details, nor a field with errors.
-                "cacheable": question.kind in questions.CHOSEN_KINDS
-                and not form[question.name].errors,
+                "cacheable": question.kind in questions.CHOSEN_KINDS and not field.errors,
             }
         )
     return rows

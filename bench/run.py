@@ -391,9 +391,10 @@ def measure(jobs: dict, reference, args, reference_name: str) -> dict:
     results, references = {}, []
     for name, job in jobs.items():
         pairs = [(reference(seconds), job(seconds)) for _ in range(args.rounds)]
-        runs, beside = combined([run for _, run in pairs]), combined([ref for ref, _ in pairs])
-        references += [ref for ref, _ in pairs]
-        ratio = runs["rps"] / beside["rps"] if beside["rps"] else 0.0
+        beside = [ref for ref, _ in pairs]
+        references += beside
+        runs, beside_rps = combined([run for _, run in pairs]), combined(beside)["rps"]
+        ratio = runs["rps"] / beside_rps if beside_rps else 0.0
         results[name] = {**runs, "ratio": round(ratio, 4)}
     return {reference_name: combined(references), **results}
 
